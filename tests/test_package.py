@@ -1,0 +1,40 @@
+"The package imports as documented, and the notebooks keep the metadata the book and papermill need."
+import json, re, subprocess, sys
+from conftest import NBS, REPO
+
+
+def test_documented_imports():
+    code = ("import gpointnet_nb; from gpointnet_nb.pointnet import EnergyPointNet; "
+            "from gpointnet_nb.langevin import langevin_sample; from gpointnet_nb.train import TrainConfig, fit; "
+            "from gpointnet_nb.data import load_modelnet10")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_hidden_cells_are_removed_from_the_book():
+    for nb in NBS.glob("*.ipynb"):
+        for i, c in enumerate(json.loads(nb.read_text())["cells"]):
+            if c["cell_type"] == "code" and re.match(r"\s*#\|\s*hide\b", "".join(c["source"])):
+                assert "remove-cell" in c.get("metadata", {}).get("tags", []), f"{nb.name} cell {i}"
+
+
+def test_every_notebook_is_in_the_book():
+    toc = (REPO / "book" / "_toc.yml").read_text()
+    for nb in NBS.glob("*.ipynb"):
+        assert f"executed/{nb.stem}" in toc, f"{nb.name} is not in book/_toc.yml"
+
+
+def test_notebooks_follow_the_skeleton():
+    "Title + subtitle first, a default_exp, and an export cell at the end."
+    for nb in NBS.glob("[0-9]*.ipynb"):
+        cells = json.loads(nb.read_text())["cells"]
+        first = "".join(cells[0]["source"])
+        assert first.startswith("# ") and "\n> " in first, nb.name
+        assert any("#| default_exp" in "".join(c["source"]) for c in cells), nb.name
+        assert "nbdev_export()" in "".join(cells[-1]["source"]), nb.name
+
+
+def test_no_hard_coded_cuda():
+    "Device-agnostic code: devices come from arguments, never from `.cuda()` literals."
+    for py in (REPO / "gpointnet_nb").glob("*.py"):
+        assert ".cuda(" not in py.read_text(), py.name
+
