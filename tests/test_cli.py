@@ -40,7 +40,7 @@ def test_flags_override_the_preset(tmp_path):
     (["sample", "--ckpt", "missing.pt", "--out", "x.png"], "checkpoint not found: missing.pt"),
     (["train", "--preset", "tiny", "--category", "spaceship", "--out", "o"], "unknown category 'spaceship'"),
     (["train", "--preset", "tiny", "--data", "no/such/folder", "--out", "o"], "not found: no/such/folder"),
-    (["train", "--preset", "tiny", "--n-points", 4096, "--out", "o"], "config asks for 4096"),
+    (["train", "--preset", "tiny", "--n-points", 4096, "--out", "o"], "asked for 4096 points but the clouds have only 2048"),
 ])
 def test_user_errors_are_one_line(tmp_path, args, message):
     r = subprocess.run([EXE, *map(str, args)], capture_output=True, text=True, cwd=tmp_path, timeout=300)

@@ -63,8 +63,8 @@ def test_truncated_checkpoint_is_named_and_the_good_one_survives(tmp_path):
 
 def test_checkpoint_with_code_is_refused(tmp_path):
     "weights_only=True: a pickle that would construct an arbitrary object is not loaded."
-    import collections
-    torch.save({"format": "gpointnet_nb.checkpoint.v1", "config": collections.Counter(a=1)}, tmp_path / "evil.pt")
+    import os
+    torch.save({"format": "gpointnet_nb.checkpoint.v1", "config": os.getcwd}, tmp_path / "evil.pt")  # a global reference
     with pytest.raises(ValueError, match="evil.pt: not a readable checkpoint"): load_checkpoint(tmp_path / "evil.pt")
 
 
