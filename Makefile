@@ -47,10 +47,12 @@ pytest: export
 
 book: $(STAMP)
 	@test -d book/executed || { echo "book/executed/ is missing: run 'make pytest' first (it executes the notebooks)"; exit 1; }
+	rm -rf book/_vendor/mathjax book/executed/images && mkdir -p book/_vendor && cp -r nbs/images book/executed/images
+	cp -r "$$($(BIN)/python -c 'import jupyter_server_mathjax as m, pathlib; print(pathlib.Path(m.__file__).parent / "static")')" book/_vendor/mathjax
 	$(BIN)/jupyter-book build book --warningiserror --nitpick --keep-going
 	@echo "book: $(CURDIR)/book/_build/html/index.html"
 
 test: check-export check-clean nbtest pytest book
 
 clean:
-	rm -rf book/_build book/executed _proc
+	rm -rf book/_build book/executed book/_vendor _proc

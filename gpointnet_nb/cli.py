@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--device", default=None)
     return p
 
-# %% ../nbs/15_cli.ipynb #bbb0207b
+# %% ../nbs/15_cli.ipynb #741f2231
 def draw_samples(net, cfg: TrainConfig, n: int = 16, n_points: int | None = None, n_steps: int | None = None,
                  seed: int = 0, device=None) -> torch.Tensor:
     "`n` clouds from the short-run sampler of a trained network, from seeded noise; (n, N, 3) on the CPU."
@@ -68,7 +68,7 @@ def draw_samples(net, cfg: TrainConfig, n: int = 16, n_points: int | None = None
 def save_samples(x: torch.Tensor, png: Path, title: str = "") -> Path:
     "Write clouds as a PNG grid and as a `.npy` of the same name."
     import matplotlib.pyplot as plt
-    axes = show_clouds(x, ncols=min(len(x), 8), size=2.0)
+    axes = show_clouds(x, ncols=4, size=2.5)
     if title: axes[0].figure.suptitle(title, fontsize=10)
     with atomic_path(png, suffix=".png") as tmp: axes[0].figure.savefig(tmp, dpi=90)
     plt.close(axes[0].figure)
