@@ -33,16 +33,18 @@ def _counts(path: Path, line: str) -> tuple[int, int]:
     if len(tok) < 2 or not all(t.isdigit() for t in tok[:3]): raise ValueError(f"{path}: bad counts line {line[:60]!r}")
     return int(tok[0]), int(tok[1])
 
-# %% ../nbs/04a_meshes.ipynb #0654fcbc
+# %% ../nbs/04a_meshes.ipynb #da372521
 def _parse_block(path: Path, lines: list[str], what: str, dtype, ncols: int | None = None) -> np.ndarray:
     "Parse lines of numbers to a 2-D array (C speed); a ragged block comes back as an object array of rows."
     try:
         return np.loadtxt(lines, dtype=dtype, ndmin=2, usecols=range(ncols) if ncols else None, comments=None)
-    except ValueError as e:
+    except (ValueError, OverflowError) as e:
         if ncols is None and "number of columns" in str(e):  # ragged face block: polygons of several sizes
-            rows = [l.split() for l in lines]
-            try: return np.array([np.array(r, dtype=dtype) for r in rows], dtype=object)
-            except ValueError: pass
+            rows = np.empty(len(lines), dtype=object)
+            try:
+                for i, l in enumerate(lines): rows[i] = np.array(l.split(), dtype=dtype)
+                return rows
+            except (ValueError, OverflowError): pass
         raise ValueError(f"{path}: non-numeric or missing value in the {what} ({str(e).splitlines()[0][:80]})") from None
 
 # %% ../nbs/04a_meshes.ipynb #f38a2767

@@ -13,6 +13,8 @@ OFF_ROOT = REPO.parent / "shared/realdata/data/ModelNet10"
 needs_full_data = pytest.mark.skipif(not FULL_ROOT.is_dir(), reason=f"full ModelNet10 copy not found at {FULL_ROOT} "
                                      "(set GPOINTNET_MODELNET10); the embedded sample is tested instead")
 
+needs_off_data = pytest.mark.skipif(not OFF_ROOT.is_dir(), reason=f"real OFF meshes not found at {OFF_ROOT}")
+
 
 def run_notebook(name: str, out: Path, **params) -> Path:
     "Execute nbs/<name>.ipynb with papermill (cwd nbs/, like nbdev_test) and return the output path."

@@ -3,7 +3,7 @@ import json, shutil, subprocess, sys
 from pathlib import Path
 import numpy as np
 import pytest
-from conftest import needs_full_data, FULL_ROOT
+from conftest import needs_full_data, needs_off_data, FULL_ROOT, OFF_ROOT
 
 EXE = shutil.which("gpointnet") or str(Path(sys.executable).parent / "gpointnet")
 
@@ -58,3 +58,43 @@ def test_train_on_full_data_folder(tmp_path):
     r = gpointnet("train", "--preset", "tiny", "--data", FULL_ROOT, "--category", "toilet", "--out", tmp_path)
     assert r.returncode == 0, r.stderr
     assert json.loads((tmp_path / "run.json").read_text())["n_train_shapes"] == 344
+
+
+def test_prepare_a_tree_with_a_broken_file_then_train(tmp_path):
+    "A user's own OFF tree: prepared with a summary naming the broken file; a re-run redoes nothing; train accepts it."
+    from gpointnet_nb.meshes import write_off
+    box_v, box_f = [[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 1]], [[0, 1, 2, 3], [0, 1, 4], [1, 2, 4], [2, 3, 4], [3, 0, 4]]
+    for split, n in (("train", 6), ("test", 2)):
+        for i in range(n): write_off(tmp_path / "off" / "box" / split / f"box_{i:04d}.off", box_v, box_f)
+    (tmp_path / "off" / "box" / "train" / "box_9999.off").write_text("OFF\n3 1 0\n0 0 0\n")
+    r = gpointnet("prepare", tmp_path / "off", tmp_path / "npy", "--n-points", 256)
+    assert r.returncode == 0 and "prepared 8 clouds" in r.stdout and "1 broken files skipped" in r.stdout, r.stdout + r.stderr
+    assert "box_9999.off: truncated" in r.stderr
+    again = gpointnet("prepare", tmp_path / "off", tmp_path / "npy", "--n-points", 256)
+    assert "prepared 0 clouds" in again.stdout and "8 already there" in again.stdout
+    r = gpointnet("train", "--preset", "tiny", "--data", tmp_path / "npy", "--category", "box", "--out", tmp_path / "run")
+    assert r.returncode == 0, r.stderr
+    run = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run["n_train_shapes"] == 6 and run["held_out_scores"] is not None
+
+
+@needs_off_data
+def test_prepare_real_meshes_then_train(tmp_path):
+    "The real OFF meshes beside the repo (train split only) become clouds that `train --data` accepts."
+    r = gpointnet("prepare", OFF_ROOT, tmp_path / "npy", "--workers", 2)
+    assert r.returncode == 0 and "prepared 12 clouds" in r.stdout, r.stdout + r.stderr
+    r = gpointnet("train", "--preset", "tiny", "--data", tmp_path / "npy", "--category", "chair", "--out", tmp_path / "run")
+    assert r.returncode == 0, r.stderr
+    run = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run["n_train_shapes"] == 3 and run["held_out_scores"] is None  # no test split in this sample
+
+
+@needs_off_data
+def test_load_modelnet10_reads_an_off_tree_through_a_cache(tmp_path, monkeypatch):
+    import torch
+    from gpointnet_nb.data import load_modelnet10
+    monkeypatch.setenv("GPOINTNET_CACHE", str(tmp_path))
+    x = load_modelnet10(OFF_ROOT, "desk", n_points=512)
+    assert x.shape == (3, 512, 3) and len(list(tmp_path.glob("prepared/*/desk/train/*.npy"))) == 3
+    assert torch.equal(x, load_modelnet10(OFF_ROOT, "desk", n_points=512))  # the cache is reused: same clouds
+    with pytest.raises(ValueError, match="unknown category 'sofa'"): load_modelnet10(OFF_ROOT, "sofa")
