@@ -10,7 +10,7 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['seed_everything', 'get_device', 'sphere_cloud', 'cube_cloud', 'torus_cloud', 'atomic_path']
+__all__ = ['seed_everything', 'get_device', 'sphere_cloud', 'cube_cloud', 'torus_cloud', 'atomic_path', 'frozen']
 
 # %% ../nbs/00_core.ipynb #cdd7f990
 def seed_everything(
@@ -107,3 +107,13 @@ def atomic_path(
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
+
+# %% ../nbs/00_core.ipynb #b31c84d8
+@contextlib.contextmanager
+def frozen(net: torch.nn.Module):
+    "Temporarily turn off `requires_grad` on every parameter of `net` (restored on exit, also after an error)."
+    flags = [p.requires_grad for p in net.parameters()]
+    net.requires_grad_(False)
+    try: yield net
+    finally:
+        for p, flag in zip(net.parameters(), flags): p.requires_grad_(flag)
