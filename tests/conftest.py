@@ -19,6 +19,7 @@ needs_off_data = pytest.mark.skipif(not OFF_ROOT.is_dir(), reason=f"real OFF mes
 def run_notebook(name: str, out: Path, **params) -> Path:
     "Execute nbs/<name>.ipynb with papermill (cwd nbs/, like nbdev_test) and return the output path."
     import papermill as pm
+    os.environ.pop("MPLBACKEND", None)  # a non-inline backend in the kernel would leave the book without figures
     out.parent.mkdir(parents=True, exist_ok=True)
     pm.execute_notebook(str(NBS / f"{name}.ipynb"), str(out), parameters=params, cwd=str(NBS),
                         kernel_name="python3", progress_bar=False, execution_timeout=600)

@@ -9,11 +9,21 @@ NOTEBOOKS = sorted(p.stem for p in NBS.glob("*.ipynb"))
 PARAMETERISED = {"01_gan", "02_ebgan", "04_data", "04a_meshes", "08_training"}
 
 
+# figures each executed notebook must carry (the book shows these outputs)
+MIN_FIGURES = {"00_core": 1, "01_gan": 2, "02_ebgan": 2, "05_viz": 3, "07_langevin": 2, "08_training": 2, "04a_meshes": 1}
+
+
+def figures(path) -> int:
+    cells = json.loads(path.read_text())["cells"]
+    return sum("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", []))
+
+
 @pytest.mark.parametrize("name", [n for n in NOTEBOOKS if n != "08_training"])
 def test_notebook_runs(name):
     out = run_notebook(name, EXECUTED / f"{name}.ipynb")
     cells = json.loads(out.read_text())["cells"]
     assert not any(o.get("output_type") == "error" for c in cells for o in c.get("outputs", []))
+    assert figures(out) >= MIN_FIGURES.get(name, 0), f"{name}: {figures(out)} figures in the executed notebook"
 
 
 def test_training_notebook_checkpoint_round_trip(tmp_path):
@@ -21,6 +31,7 @@ def test_training_notebook_checkpoint_round_trip(tmp_path):
     from gpointnet_nb.train import load_checkpoint
     first, second = tmp_path / "first.pt", tmp_path / "second.pt"
     run_notebook("08_training", EXECUTED / "08_training.ipynb", ckpt_path=str(first))
+    assert figures(EXECUTED / "08_training.ipynb") >= MIN_FIGURES["08_training"]
     run_notebook("08_training", tmp_path / "08_reload.ipynb", init_ckpt=str(first), n_iters=0, ckpt_path=str(second))
     (a, cfg_a, _), (b, cfg_b, _) = load_checkpoint(first), load_checkpoint(second)
     assert dataclasses.replace(cfg_a, n_iters=0) == cfg_b
