@@ -8,7 +8,7 @@ import torch
 from torch import nn, Tensor
 
 # %% auto #0
-__all__ = ['forward_states', 'lagrangian_grads', 'lagrangian', 'costates', 'mle_gradient_1d']
+__all__ = ['forward_states', 'costates', 'lagrangian_grads', 'lagrangian', 'mle_gradient_1d']
 
 # %% ../nbs/03_lagrangian.ipynb #e6959ff2
 _DERIVATIVES = {  # σ'(a) written with the input a = z_{k-1} and the output s = z_k
@@ -40,7 +40,14 @@ def _vjp(layer: nn.Module, a: Tensor, s: Tensor, lam: Tensor) -> Tensor:
         return lam * ((a > 0).to(a.dtype) * (1 - layer.negative_slope) + layer.negative_slope)
     return lam * _DERIVATIVES[type(layer)](a, s)
 
-# %% ../nbs/03_lagrangian.ipynb #555fa59a
+# %% ../nbs/03_lagrangian.ipynb #01268a2e
+def costates(net: nn.Sequential, states: list[Tensor], loss_fn) -> list[Tensor]:
+    "The backward sweep: λ_1..λ_K from λ_K = −∇C(z_K) (autograd on `loss_fn` alone) and λ_{k−1} = J_k^T λ_k."
+    out = states[-1].detach().requires_grad_(True)
+    lam = [-torch.autograd.grad(loss_fn(out), out)[0]]
+    for k in range(len(net), 1, -1): lam.insert(0, _vjp(net[k - 1], states[k - 1], states[k], lam[0]))
+    return lam
+
 def lagrangian_grads(
     net: nn.Sequential,        # Linear layers and elementwise activations
     x: Tensor,                 # input batch, (B, d_in)
@@ -48,30 +55,21 @@ def lagrangian_grads(
 ) -> tuple[list[Tensor], Tensor]:  # dC/dθ in the order of net.parameters(), and dC/dx
     "Gradients from the forward states and the backward costate sweep of the Lagrangian (1), without autograd through `net`."
     states = forward_states(net, x)
-    out = states[-1].detach().requires_grad_(True)
-    (dC,) = torch.autograd.grad(loss_fn(out), out)          # ∇C(z_K): the only autograd call, on loss_fn alone
-    lam, grads = -dC, []                                    # λ_K = −∇C(z_K)
-    for k in range(len(net), 0, -1):                        # k = K, ..., 1
-        layer, a, s = net[k - 1], states[k - 1], states[k]
-        if isinstance(layer, nn.Linear):                    # eq. (2): dC/dθ_k = −(∂f_k/∂θ_k)^T λ_k
-            grads = [-lam.T @ a] + ([-lam.sum(0)] if layer.bias is not None else []) + grads
-        lam = _vjp(layer, a, s, lam)                        # λ_{k−1} = J_k^T λ_k
-    return grads, -lam                                      # dC/dx = −λ_0
+    lam = costates(net, states, loss_fn)                    # λ_1..λ_K
+    grads = []
+    for k, layer in enumerate(net, start=1):                # eq. (2): dC/dθ_k = −(∂f_k/∂θ_k)^T λ_k
+        if isinstance(layer, nn.Linear):
+            grads += [-lam[k - 1].T @ states[k - 1]] + ([-lam[k - 1].sum(0)] if layer.bias is not None else [])
+    lam0 = _vjp(net[0], states[0], states[1], lam[0])       # λ_0 = J_1^T λ_1
+    return grads, -lam0                                     # dC/dx = −λ_0
 
-# %% ../nbs/03_lagrangian.ipynb #9aadda2d
+# %% ../nbs/03_lagrangian.ipynb #be3a0dca
 def lagrangian(net: nn.Sequential, states: list[Tensor], costates: list[Tensor], loss_fn) -> Tensor:
     "The Lagrangian (1), L = C(z_K) + Σ_k <λ_k, z_k − f_k(z_{k−1})>, for given states z_0..z_K and costates λ_1..λ_K."
     L = loss_fn(states[-1])
     for k, layer in enumerate(net, start=1):
         L = L + (costates[k - 1] * (states[k] - layer(states[k - 1]))).sum()
     return L
-
-def costates(net: nn.Sequential, states: list[Tensor], loss_fn) -> list[Tensor]:
-    "λ_1..λ_K by the backward sweep (λ_K = −∇C, λ_{k−1} = J_k^T λ_k)."
-    out = states[-1].detach().requires_grad_(True)
-    lam = [-torch.autograd.grad(loss_fn(out), out)[0]]
-    for k in range(len(net), 1, -1): lam.insert(0, _vjp(net[k - 1], states[k - 1], states[k], lam[0]))
-    return lam
 
 # %% ../nbs/03_lagrangian.ipynb #4da273cd
 def mle_gradient_1d(theta: float, data: Tensor, n_model: int = 4096, seed: int = 0) -> float:
