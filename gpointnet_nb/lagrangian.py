@@ -63,12 +63,12 @@ def lagrangian_grads(
     lam0 = _vjp(net[0], states[0], states[1], lam[0])       # λ_0 = J_1^T λ_1
     return grads, -lam0                                     # dC/dx = −λ_0
 
-# %% ../nbs/03_lagrangian.ipynb #be3a0dca
-def lagrangian(net: nn.Sequential, states: list[Tensor], costates: list[Tensor], loss_fn) -> Tensor:
+# %% ../nbs/03_lagrangian.ipynb #9fae8ada
+def lagrangian(net: nn.Sequential, states: list[Tensor], lams: list[Tensor], loss_fn) -> Tensor:
     "The Lagrangian (1), L = C(z_K) + Σ_k <λ_k, z_k − f_k(z_{k−1})>, for given states z_0..z_K and costates λ_1..λ_K."
     L = loss_fn(states[-1])
     for k, layer in enumerate(net, start=1):
-        L = L + (costates[k - 1] * (states[k] - layer(states[k - 1]))).sum()
+        L = L + (lams[k - 1] * (states[k] - layer(states[k - 1]))).sum()
     return L
 
 # %% ../nbs/03_lagrangian.ipynb #4da273cd
