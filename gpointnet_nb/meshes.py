@@ -46,15 +46,13 @@ def _parse_block(path: Path, lines: list[str], what: str, dtype, ncols: int | No
             except (ValueError, OverflowError): pass
         raise ValueError(f"{path}: non-numeric or missing value in the {what} ({str(e).splitlines()[0][:80]})") from None
 
-# %% ../nbs/04a_meshes.ipynb #f38a2767
+# %% ../nbs/04a_meshes.ipynb #c9be3037
 def _triangulate(path: Path, faces: np.ndarray, n_vertices: int) -> np.ndarray:
     "Fan-triangulate faces given as rows `k i_1 .. i_k [extra]`; check sizes and index ranges."
-    rows = list(faces) if faces.dtype == object else None
-    if rows is None and (faces[:, 0] == 3).all() and faces.shape[1] >= 4: tri = faces[:, 1:4]  # the common case
-    else:
-        rows = rows if rows is not None else list(faces)
+    if faces.dtype != object and faces.shape[1] >= 4 and (faces[:, 0] == 3).all(): tri = faces[:, 1:4]  # the common case
+    else:                                                  # polygons: rows of a 2-D array or of a ragged object array
         tri = []
-        for r in rows:
+        for r in faces:
             k = int(r[0])
             if k < 3 or len(r) < k + 1: raise ValueError(f"{path}: face {r[:8].tolist()} has fewer than 3 vertices or is cut short")
             tri += [(r[1], r[j], r[j + 1]) for j in range(2, k)]
@@ -119,7 +117,7 @@ def chamfer_distance(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     d = torch.cdist(x, y) ** 2                                  # (B, N, M)
     return d.min(2).values.mean(1) + d.min(1).values.mean(1)
 
-# %% ../nbs/04a_meshes.ipynb #1aa76326
+# %% ../nbs/04a_meshes.ipynb #95e62459
 def _prepare_one(off: str, out: str, n_points: int, seed: int) -> str | None:
     "Convert one mesh to a cloud file; return an error message instead of raising (for the pool)."
     try:
@@ -127,8 +125,8 @@ def _prepare_one(off: str, out: str, n_points: int, seed: int) -> str | None:
         cloud = mesh_to_cloud(v, f, n_points, seed)
         with atomic_path(out, suffix=".npy") as tmp: np.save(tmp, cloud)
         return None
-    except (ValueError, OSError) as e:
-        return str(e)
+    except (ValueError, OSError) as e:  # read_off names the file; sampling ("zero surface area") does not
+        return str(e) if str(e).startswith(off) else f"{off}: {e}"
 
 def _file_seed(rel: str, seed: int) -> int:
     "A per-file seed from the run seed and the file's relative path (order-independent)."
