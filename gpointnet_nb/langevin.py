@@ -9,7 +9,7 @@ import torch
 from torch import nn, Tensor
 
 # %% auto #0
-__all__ = ['langevin_step', 'stationary_std', 'score_and_grad', 'langevin_sample']
+__all__ = ['PRECISIONS', 'langevin_step', 'stationary_std', 'score_and_grad', 'langevin_sample']
 
 # %% ../nbs/07_langevin.ipynb #e0ec2fb5
 def langevin_step(
@@ -37,15 +37,22 @@ def stationary_std(
     return (step_size**2 / (1 - a**2)) ** 0.5
 
 # %% ../nbs/07_langevin.ipynb #c97b795e
+PRECISIONS = ("fp32", "bf16")
+
+def _autocast(device_type: str, precision: str):
+    "bfloat16 autocast for `precision == 'bf16'`, else nothing."
+    if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}: choose one of {PRECISIONS}")
+    return torch.autocast(device_type, dtype=torch.bfloat16) if precision == "bf16" else contextlib.nullcontext()
+
 def score_and_grad(
     net: nn.Module,       # any module mapping (B, N, 3) -> (B,)
     x: Tensor,            # clouds, (B, N, 3)
-    amp: bool = False,    # run the forward under bfloat16 autocast
+    amp: bool = False,    # shorthand for precision="bf16"
+    precision: str = "fp32",  # "fp32" (the reference) or "bf16" (autocast of the network's matmuls)
 ) -> tuple[Tensor, Tensor]:  # f(x) (B,), ∇ₓ f(x) (B, N, 3) in x's dtype
     "The score and its gradient with respect to the points."
     x = x.detach().requires_grad_(True)
-    ctx = torch.autocast(x.device.type, dtype=torch.bfloat16) if amp else contextlib.nullcontext()
-    with torch.enable_grad(), ctx:
+    with torch.enable_grad(), _autocast(x.device.type, "bf16" if amp else precision):
         f = net(x)
     (grad,) = torch.autograd.grad(f.sum(), x)  # Σ_b f_b: each cloud's gradient is its own
     return f.detach().float(), grad.to(x.dtype)
@@ -58,13 +65,21 @@ def langevin_sample(
     step_size: float = 0.01,    # δ
     ref_sigma: float = 0.3,     # σ
     clip: float | None = 1.0,   # coordinate clamp after each step
-    amp: bool = False,          # bf16 autocast for the network
-    keep_every: int | None = None,  # also return the chain every this many steps (and the last)
+    amp: bool = False,          # shorthand for precision="bf16"
+    keep_every: int | None = None,  # also return the chain every this many steps (and the last), on the CPU
+    precision: str = "fp32",    # "fp32" or "bf16" for the network's forward and backward
+    chunk: int | None = None,   # run at most this many chains at once (chains are independent; saves memory)
 ) -> Tensor | tuple[Tensor, list[Tensor]]:  # final clouds (B, N, 3) [, list of snapshots]
     "Run K steps of Langevin dynamics (1) from `x0`: short-run sampling from the model exp(f)·N(0, σ²I)."
-    x, chain = x0.detach(), [x0.detach().cpu()]
+    if chunk and len(x0) > chunk:
+        parts = [langevin_sample(net, c, n_steps, step_size, ref_sigma, clip, amp, keep_every, precision)
+                 for c in x0.split(chunk)]
+        if not keep_every: return torch.cat(parts)
+        return torch.cat([p[0] for p in parts]), [torch.cat(s) for s in zip(*(p[1] for p in parts))]
+    x = x0.detach()
+    chain = [x.cpu()] if keep_every else None      # no host copy per call unless snapshots are asked for
     for t in range(1, n_steps + 1):
-        _, g = score_and_grad(net, x, amp)
+        _, g = score_and_grad(net, x, amp, precision)
         x = langevin_step(x, g, step_size, ref_sigma, clip)
         if keep_every and (t % keep_every == 0 or t == n_steps): chain.append(x.cpu())
     return (x, chain) if keep_every else x
