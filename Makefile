@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: demo test install export check-export check-clean nbtest pytest book clean
+.PHONY: demo test install export check-export check-clean nbtest pytest book lab clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,7 +51,11 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build book --warningiserror --nitpick --keep-going
 	@echo "book: $(CURDIR)/book/_build/html/index.html"
 
+# the course in JupyterLab, run by this .venv's Python (PATH above), with k3d views and ipywidgets sliders; Ctrl-C stops
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=nbs
+
 test: check-export check-clean nbtest pytest book
 
 clean:
-	rm -rf book/_build book/executed book/_vendor _proc
+	rm -rf book/_build book/executed book/_vendor book/_extra _proc

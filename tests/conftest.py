@@ -20,6 +20,7 @@ def run_notebook(name: str, out: Path, **params) -> Path:
     "Execute nbs/<name>.ipynb with papermill (cwd nbs/, like nbdev_test) and return the output path."
     import papermill as pm
     os.environ.pop("MPLBACKEND", None)  # a non-inline backend in the kernel would leave the book without figures
+    os.environ["GPOINTNET_VIZ"] = "static"  # papermill's kernel looks live: static figures and book snapshots, no widgets
     out.parent.mkdir(parents=True, exist_ok=True)
     pm.execute_notebook(str(NBS / f"{name}.ipynb"), str(out), parameters=params, cwd=str(NBS),
                         kernel_name="python3", progress_bar=False, execution_timeout=600)

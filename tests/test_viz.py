@@ -1,0 +1,18 @@
+"gpointnet_nb.viz stays importable and useful without k3d / ipywidgets (they are imported lazily)."
+import subprocess, sys
+
+
+def test_viz_without_k3d_or_ipywidgets():
+    code = """
+import sys
+sys.modules["k3d"] = None; sys.modules["ipywidgets"] = None   # `import k3d` now raises ImportError
+import matplotlib; matplotlib.use("Agg")
+import numpy as np
+import gpointnet_nb.viz as viz
+assert "k3d" not in [m for m in sys.modules if sys.modules[m] is not None]
+assert viz.interactive_mode() is False
+axes = viz.view_clouds(np.zeros((3, 10, 3)))                   # falls back to the static grid
+assert len(axes) == 3 and all(a.get_visible() for a in axes)
+assert len(viz.chain_slider(np.zeros((9, 10, 3)), panels=3)) == 3
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, env={"GPOINTNET_VIZ": "interactive", "PATH": ""})
