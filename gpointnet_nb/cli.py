@@ -4,23 +4,19 @@
 
 # %% ../nbs/15_cli.ipynb #cab7b34b
 from __future__ import annotations
-import argparse, json, platform, sys, time
+import argparse, contextlib, json, math, os, platform, shutil, signal, sys, tempfile, threading, time
 from dataclasses import asdict, replace
 from pathlib import Path
-import numpy as np
-import torch
+from typing import TYPE_CHECKING
 import gpointnet_nb
-from .core import get_device, seed_everything, atomic_path
-from .data import load_modelnet10
-from .viz import show_clouds
-from .pointnet import count_parameters
-from .langevin import langevin_sample
-from .train import TrainConfig, fit, save_checkpoint, load_checkpoint
-from .meshes import prepare_modelnet
+# torch, numpy and the course modules are imported inside the commands that use them: `gpointnet --help` and a
+# refused flag answer at once instead of after the seconds it takes to import torch
+if TYPE_CHECKING: from gpointnet_nb.train import TrainConfig
 
 # %% auto #0
-__all__ = ['PRESETS', 'preset_config', 'draw_samples', 'save_samples', 'train_command', 'sample_command', 'prepare_command',
-           'main']
+__all__ = ['PRESETS', 'positive_int', 'nonneg_int', 'positive_float', 'seed_int', 'RUN_FILES', 'preset_config', 'FlagError',
+           'in_range', 'device_arg', 'add_command', 'draw_samples', 'save_samples', 'train_command', 'sample_command',
+           'prepare_command', 'Interrupted', 'main']
 
 # %% ../nbs/15_cli.ipynb #48dbe758
 PRESETS = {
@@ -32,121 +28,292 @@ PRESETS = {
 
 def preset_config(name: str, **overrides) -> TrainConfig:
     "The `TrainConfig` of preset `name`, with `overrides` (None values are ignored)."
+    from gpointnet_nb.train import TrainConfig
     if name not in PRESETS: raise ValueError(f"unknown preset {name!r}: choose one of {tuple(PRESETS)}")
     return replace(TrainConfig(**PRESETS[name]), **{k: v for k, v in overrides.items() if v is not None})
 
+# %% ../nbs/15_cli.ipynb #c1f1a9e0
+class FlagError(argparse.ArgumentTypeError):
+    "A flag value outside its allowed range: `main` reports it in one line with exit status 1 (2 is for usage errors)."
+
+def _range_text(ge, gt, le) -> str:
+    return " and ".join(f"{op} {v}" for op, v in ((">=", ge), (">", gt), ("<=", le)) if v is not None)
+
+def in_range(
+    typ: type = int,          # `int` or `float`
+    ge: float | None = None,  # smallest allowed value
+    gt: float | None = None,  # values must be strictly above this
+    le: float | None = None,  # largest allowed value
+):                            # a callable for argparse's `type=`
+    "An argparse type that converts with `typ` and accepts only finite values in the given range."
+    def check(text: str):
+        try: v = typ(text)
+        except ValueError: raise FlagError(f"expected {'an integer' if typ is int else 'a number'}, got {text!r}") from None
+        if typ is float and not math.isfinite(v): raise FlagError(f"expected a finite number, got {text!r}")
+        if (ge is not None and v < ge) or (gt is not None and v <= gt) or (le is not None and v > le):
+            raise FlagError(f"must be {_range_text(ge, gt, le)}, got {text}")
+        return v
+    check.__name__ = typ.__name__  # argparse shows this name in some messages
+    return check
+
+positive_int, nonneg_int, positive_float = in_range(int, ge=1), in_range(int, ge=0), in_range(float, gt=0)
+seed_int = in_range(int, ge=0, le=2**63 - 1)  # what torch.manual_seed accepts
+
+# %% ../nbs/15_cli.ipynb #c1f1a9e3
+def device_arg(text: str) -> str:
+    "An argparse type for `--device`: a device torch knows and this machine has."
+    from gpointnet_nb.core import get_device
+    try: get_device(text)
+    except RuntimeError as e: raise FlagError(str(e).splitlines()[0]) from None
+    return text
+
+class _Parser(argparse.ArgumentParser):
+    "argparse, except that a refused flag value (a `FlagError`) is a one-line user error with exit status 1."
+    def error(self, message):
+        if isinstance(getattr(sys.exc_info()[1], "__context__", None), FlagError):
+            self.exit(1, f"{self.prog}: error: {message}\n")
+        super().error(message)
+
+def add_command(
+    sub,                 # the `add_subparsers()` object of the `gpointnet` parser
+    name: str,           # the subcommand
+    func,                # `func(args) -> str | None`: does the work, returns the line to print on stdout
+    help: str,           # one line for `gpointnet --help`
+) -> argparse.ArgumentParser:
+    "Register subcommand `name` with the flags every command shares (`--quiet`, `--debug`)."
+    p = sub.add_parser(name, help=help, description=help)
+    p.add_argument("--quiet", action="store_true", help="no progress bars or status lines on stderr")
+    p.add_argument("--debug", action="store_true", help="show the full traceback of any error")
+    p.set_defaults(func=func)
+    return p
+
 # %% ../nbs/15_cli.ipynb #892eb9a1
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="gpointnet", description="Generative PointNet: train on point clouds and sample.")
-    sub = p.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("train", help="train a model on one category of ModelNet")
+def _train_parser(sub):
+    t = add_command(sub, "train", lambda a: f"samples written to {train_command(a)}", "train a model on one category of ModelNet")
     t.add_argument("--category", default="chair", help="class to learn (default: chair)")
-    t.add_argument("--data", default=None, help="a <class>/<train|test>/*.npy folder (default: the embedded sample)")
+    t.add_argument("--data", default=None, help="a <class>/<train|test>/*.npy folder or an OFF tree (default: the embedded sample)")
     t.add_argument("--out", required=True, help="output folder")
     t.add_argument("--preset", default="cpu", choices=tuple(PRESETS))
-    for flag, typ in [("n-iters", int), ("batch-size", int), ("n-points", int), ("n-steps", int), ("seed", int),
-                      ("lr", float), ("step-size", float), ("device", str)]:
+    for flag, typ in [("n-iters", positive_int), ("batch-size", positive_int), ("n-points", positive_int),
+                      ("n-steps", positive_int), ("seed", seed_int), ("lr", in_range(float, gt=0, le=1.0)), ("step-size", positive_float),
+                      ("device", device_arg)]:
         t.add_argument(f"--{flag}", type=typ, default=None)
     t.add_argument("--amp", action=argparse.BooleanOptionalAction, default=None, help="bf16 autocast")
     t.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None, help="torch.compile the network")
-    t.add_argument("--n-samples", type=int, default=16, help="clouds to draw in samples.png")
-    s = sub.add_parser("sample", help="draw clouds from a trained checkpoint")
-    s.add_argument("--ckpt", required=True); s.add_argument("--out", required=True, help="PNG path (.npy written beside it)")
-    s.add_argument("--n", type=int, default=16); s.add_argument("--n-points", type=int, default=None)
-    s.add_argument("--n-steps", type=int, default=None); s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--device", default=None)
-    r = sub.add_parser("prepare", help="convert an OFF mesh tree to point clouds (resumable)")
+    t.add_argument("--n-samples", type=positive_int, default=16, help="clouds to draw in samples.png")
+    return t
+
+def _sample_parser(sub):
+    s = add_command(sub, "sample", lambda a: f"samples written to {sample_command(a)}", "draw clouds from a trained checkpoint")
+    s.add_argument("--ckpt", required=True); s.add_argument("--out", required=True, help="PNG or .npy path (both are written)")
+    s.add_argument("--n", type=positive_int, default=16); s.add_argument("--n-points", type=positive_int, default=None)
+    s.add_argument("--n-steps", type=positive_int, default=None); s.add_argument("--seed", type=seed_int, default=0)
+    s.add_argument("--device", type=device_arg, default=None)
+    return s
+
+# %% ../nbs/15_cli.ipynb #c1f1a9e4
+def _prepare_parser(sub):
+    r = add_command(sub, "prepare", prepare_command, "convert an OFF mesh tree to point clouds (resumable)")
     r.add_argument("off_root", help="Princeton layout: <class>/<split>/<name>.off")
     r.add_argument("out_root", help="where <class>/<split>/<name>.npy go")
-    r.add_argument("--n-points", type=int, default=2048); r.add_argument("--workers", type=int, default=None)
-    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--n-points", type=positive_int, default=2048)
+    r.add_argument("--workers", type=nonneg_int, default=None, help="processes (default: all cores; 0: no pool)")
+    r.add_argument("--seed", type=seed_int, default=0)
+    return r
+
+def _parser() -> argparse.ArgumentParser:
+    "The `gpointnet` parser: one line per subcommand."
+    p = _Parser(prog="gpointnet", description="Generative PointNet: train on point clouds and sample.")
+    sub = p.add_subparsers(dest="command", required=True)
+    _train_parser(sub)
+    _sample_parser(sub)
+    _prepare_parser(sub)
     return p
 
 # %% ../nbs/15_cli.ipynb #741f2231
-def draw_samples(net, cfg: TrainConfig, n: int = 16, n_points: int | None = None, n_steps: int | None = None,
-                 seed: int = 0, device=None) -> torch.Tensor:
-    "`n` clouds from the short-run sampler of a trained network, from seeded noise; (n, N, 3) on the CPU."
+def draw_samples(net, cfg, n: int = 16, n_points: int | None = None, n_steps: int | None = None,
+                 seed: int = 0, device=None):
+    "`n` clouds from the short-run sampler of a trained network (config `cfg`), from seeded noise; (n, N, 3) on the CPU."
+    import torch
+    from gpointnet_nb.core import get_device, seed_everything
+    from gpointnet_nb.langevin import langevin_sample
     device = get_device(device) if device is not None else next(net.parameters()).device
     seed_everything(seed)
     x0 = torch.randn(n, n_points or cfg.n_points, 3, device=device) * cfg.ref_sigma
     x = langevin_sample(net.to(device), x0, n_steps or cfg.n_steps, cfg.step_size, cfg.ref_sigma, cfg.clip, amp=cfg.amp)
     return x.float().cpu()
 
-def save_samples(x: torch.Tensor, png: Path, title: str = "") -> Path:
-    "Write clouds as a PNG grid and as a `.npy` of the same name."
-    import matplotlib.pyplot as plt
+def save_samples(x, png: Path, title: str = "") -> Path:
+    "Write clouds `x` (n, N, 3) as a PNG grid and as a `.npy` of the same name; both are replaced together, or neither."
+    import numpy as np, matplotlib.pyplot as plt
+    from gpointnet_nb.core import atomic_path
+    from gpointnet_nb.viz import show_clouds
     axes = show_clouds(x, ncols=4, size=2.5)
     if title: axes[0].figure.suptitle(title, fontsize=10)
-    with atomic_path(png, suffix=".png") as tmp: axes[0].figure.savefig(tmp, dpi=90)
-    plt.close(axes[0].figure)
-    with atomic_path(Path(png).with_suffix(".npy"), suffix=".npy") as tmp: np.save(tmp, x.numpy())
-    return Path(png)
+    png = Path(png)
+    try:
+        with atomic_path(png, suffix=".png") as t_png, atomic_path(png.with_suffix(".npy"), suffix=".npy") as t_npy:
+            axes[0].figure.savefig(t_png, dpi=90); np.save(t_npy, x.numpy())
+    finally: plt.close(axes[0].figure)
+    return png
+
+# %% ../nbs/15_cli.ipynb #c1f1a9e9
+RUN_FILES = ("model.pt", "samples.png", "samples.npy", "run.json")
+
+def _staging_dir(out: Path, flag: str = "--out") -> Path:
+    "Check that folder `out` can be written (creating it) and return a fresh hidden staging folder inside it."
+    if out.exists() and not out.is_dir(): raise ValueError(f"{flag} {out}: exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for old in out.glob(".staging-*"):  # left by a run that was killed (its process is gone): remove
+            if not _pid_alive(old.name.split("-")[1]): shutil.rmtree(old, ignore_errors=True)
+        return Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=out))
+    except OSError as e: raise ValueError(f"{flag} {out}: cannot write there ({e.strerror or e})") from None
+
+def _pid_alive(pid: str) -> bool:
+    try: os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError): return False
+    except PermissionError: pass  # alive, owned by someone else
+    return True
+
+def _publish(stage: Path, out: Path, names=RUN_FILES) -> None:
+    "Move the finished files from `stage` into `out` (each `os.replace` is atomic; the set is replaced in one go)."
+    for name in names: os.replace(stage / name, out / name)
 
 # %% ../nbs/15_cli.ipynb #4660c659
 def train_command(a: argparse.Namespace) -> Path:
     "Train per the parsed arguments; write model.pt, samples.png/.npy and run.json into `a.out`. Returns the PNG path."
+    from gpointnet_nb.data import load_modelnet10
+    from gpointnet_nb.train import fit
     t0, out = time.perf_counter(), Path(a.out)
     cfg = preset_config(a.preset, n_iters=a.n_iters, batch_size=a.batch_size, n_points=a.n_points, n_steps=a.n_steps,
                         seed=a.seed, lr=a.lr, step_size=a.step_size, device=a.device, amp=a.amp, compile=a.compile)
-    data = load_modelnet10(a.data, a.category, "train", n_points=None)  # all stored points; fit draws subsets
-    held_out = _held_out(a.data, a.category, cfg.n_points)
-    t_load = time.perf_counter()
-    print(f"training on {len(data)} {a.category} shapes ({a.data or 'embedded sample'}), preset {a.preset}", file=sys.stderr)
-    net, hist = fit(cfg, data)
+    stage = _staging_dir(out)  # before any work: an unwritable --out fails now, not after training
+    try:
+        data = load_modelnet10(a.data, a.category, "train", n_points=None)  # all stored points; fit draws subsets
+        held_out = _held_out(a.data, a.category, cfg.n_points)
+        t_load = time.perf_counter()
+        if not a.quiet: print(f"training on {len(data)} {a.category} shapes ({a.data or 'embedded sample'}), preset {a.preset}", file=sys.stderr)
+        try: net, hist = fit(cfg, data, progress=not a.quiet)
+        except KeyboardInterrupt as e:
+            e.gpointnet_note = f"the previous outputs in {out} are unchanged" if (out / "model.pt").exists() else "nothing was written"
+            raise
+        _write_outputs(stage, out, a, cfg, net, hist, data, held_out, {"t0": t0, "load": t_load})
+        _publish(stage, out)
+    finally: shutil.rmtree(stage, ignore_errors=True)
+    return out / "samples.png"
+
+# %% ../nbs/15_cli.ipynb #c1f1a9eb
+def _write_outputs(stage: Path, out: Path, a, cfg, net, hist: dict, data, held_out, t: dict) -> None:
+    "Write checkpoint, samples and run.json of a finished run into `stage` (they name their final place, `out`)."
+    import torch
+    from gpointnet_nb.pointnet import count_parameters
+    from gpointnet_nb.train import save_checkpoint
     t_train = time.perf_counter()
-    ckpt = save_checkpoint(out / "model.pt", net, cfg, extra={"category": a.category, "data": str(a.data), "history": hist})
+    save_checkpoint(stage / "model.pt", net, cfg, extra={"category": a.category, "data": str(a.data), "history": hist})
     x = draw_samples(net, cfg, n=a.n_samples, seed=cfg.seed)
-    png = save_samples(x, out / "samples.png", f"{a.category}: {cfg.n_iters} updates, K={cfg.n_steps}, N={cfg.n_points}")
+    save_samples(x, stage / "samples.png", f"{a.category}: {cfg.n_iters} updates, K={cfg.n_steps}, N={cfg.n_points}")
     t_end = time.perf_counter()
-    scores = _scores(net, cfg, held_out)
-    _write_json(out / "run.json", {"command": "train", "category": a.category, "data": a.data or "embedded sample",
+    _write_json(stage / "run.json", {"command": "train", "category": a.category, "data": a.data or "embedded sample",
         "preset": a.preset, "config": asdict(cfg), "n_train_shapes": len(data), "n_parameters": count_parameters(net),
-        "timings_s": {"load": t_load - t0, "train": t_train - t_load, "sample_and_save": t_end - t_train,
-                      "per_update": (t_train - t_load) / max(cfg.n_iters, 1), "total": t_end - t0},
-        "held_out_scores": scores, "final": {k: v[-1] for k, v in hist.items() if v},
+        "timings_s": {"load": t["load"] - t["t0"], "train": t_train - t["load"], "sample_and_save": t_end - t_train,
+                      "per_update": (t_train - t["load"]) / max(cfg.n_iters, 1), "total": t_end - t["t0"]},
+        "held_out_scores": _scores(net, cfg, held_out), "final": {k: v[-1] for k, v in hist.items() if v},
         "versions": {"gpointnet_nb": gpointnet_nb.__version__, "torch": torch.__version__, "python": platform.python_version()},
-        "device": str(next(net.parameters()).device), "checkpoint": str(ckpt)})
-    return png
+        "device": str(next(net.parameters()).device), "checkpoint": str(out / "model.pt")})
 
 # %% ../nbs/15_cli.ipynb #b2125eb2
-def _held_out(root, category: str, n_points: int) -> torch.Tensor | None:
-    "The test split of `category`, or None when the folder has no test split."
+def _held_out(root, category: str, n_points: int):
+    "The test split of `category` (a tensor), or None when the folder has no test split."
+    from gpointnet_nb.data import load_modelnet10
     try: return load_modelnet10(root, category, "test", n_points=n_points)
     except FileNotFoundError: return None
 
-@torch.no_grad()
-def _scores(net, cfg: TrainConfig, held_out: torch.Tensor | None) -> dict | None:
+def _scores(net, cfg, held_out) -> dict | None:
     "Mean f on held-out real clouds and on noise clouds (the first should be higher); None without a test split."
+    import torch
     if held_out is None: return None
     dev = next(net.parameters()).device
-    f_real = net(held_out.to(dev)).mean().item()
-    f_noise = net(torch.randn_like(held_out, device=dev) * cfg.ref_sigma).mean().item()
+    with torch.no_grad():
+        f_real = net(held_out.to(dev)).mean().item()
+        f_noise = net(torch.randn_like(held_out, device=dev) * cfg.ref_sigma).mean().item()
     return {"held_out_real": f_real, "noise": f_noise}
 
 def _write_json(path: Path, obj: dict) -> None:
+    from gpointnet_nb.core import atomic_path
     with atomic_path(path, suffix=".json") as tmp: tmp.write_text(json.dumps(obj, indent=2, default=str))
 
 # %% ../nbs/15_cli.ipynb #152c0e06
+def _sample_out(out: Path, ckpt: Path) -> Path:
+    "The PNG path for `sample --out` (a .png or .npy name; both files are written), refusing to overwrite the checkpoint."
+    if out.suffix.lower() not in (".png", ".npy"): raise ValueError(f"--out {out}: expected a .png or .npy file name (both are written)")
+    png = out.with_suffix(".png")
+    for p in (png, png.with_suffix(".npy")):
+        if p.resolve() == ckpt.resolve(): raise ValueError(f"--out {out}: would overwrite the checkpoint {ckpt}")
+        if p.is_dir(): raise ValueError(f"--out {out}: {p} is a folder")
+    return png
+
 def sample_command(a: argparse.Namespace) -> Path:
     "Draw `a.n` clouds from checkpoint `a.ckpt` into PNG `a.out` (and a .npy beside it)."
+    from gpointnet_nb.train import load_checkpoint
+    png = _sample_out(Path(a.out), Path(a.ckpt))  # before the (slow) sampling
     net, cfg, extra = load_checkpoint(a.ckpt, a.device)
     x = draw_samples(net, cfg, n=a.n, n_points=a.n_points, n_steps=a.n_steps, seed=a.seed)
-    return save_samples(x, Path(a.out), f"{extra.get('category', '')} samples, seed {a.seed}")
+    return save_samples(x, png, f"{extra.get('category', '')} samples, seed {a.seed}")
 
 def prepare_command(a: argparse.Namespace) -> str:
     "Convert an OFF tree; report what was written, skipped and broken."
-    r = prepare_modelnet(a.off_root, a.out_root, n_points=a.n_points, workers=a.workers, seed=a.seed)
+    from gpointnet_nb.meshes import prepare_modelnet
+    r = prepare_modelnet(a.off_root, a.out_root, n_points=a.n_points, workers=a.workers, seed=a.seed, progress=not a.quiet)
     return (f"prepared {r['written']} clouds into {a.out_root} ({r['skipped']} already there, "
             f"{len(r['failed'])} broken files skipped) in {r['seconds']:.1f} s")
 
+# %% ../nbs/15_cli.ipynb #c1f1a9e5
+class Interrupted(KeyboardInterrupt):
+    "Ctrl-C or a termination signal; `signum` gives the exit status 128 + signum."
+    def __init__(self, signum: int = signal.SIGINT): super().__init__(signal.Signals(signum).name); self.signum = signum
+
+@contextlib.contextmanager
+def _signals_interrupt():
+    "Turn SIGTERM (and SIGHUP) into an `Interrupted` exception, so `finally` blocks clean up; restored on exit."
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    def handler(signum, frame): raise Interrupted(signum)
+    old = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try: yield
+    finally:
+        for s, h in old.items(): signal.signal(s, h)
+
+def _one_line(e: BaseException) -> str:
+    "An exception's message on one line (its type when the message is empty)."
+    return " ".join(str(e).split()) or type(e).__name__
+
+def _is_oom(e: BaseException) -> bool:
+    return isinstance(e, MemoryError) or any(s in str(e) for s in ("out of memory", "can't allocate memory"))
+
+# %% ../nbs/15_cli.ipynb #c1f1a9e6
+def _fail(message: str, status: int) -> int:
+    print(f"gpointnet: {message}", file=sys.stderr)
+    return status
+
 def main(argv: list[str] | None = None) -> int:
-    "Entry point of the `gpointnet` command."
+    "Entry point of `gpointnet`: 0 success, 1 user error (one line), 2 usage, 128 + signal when interrupted."
     a = _parser().parse_args(argv)
     try:
-        if a.command == "prepare": print(prepare_command(a)); return 0
-        png = {"train": train_command, "sample": sample_command}[a.command](a)
-    except (FileNotFoundError, ValueError, RuntimeError) as e:
-        print(f"gpointnet: error: {e}", file=sys.stderr)
-        return 2
-    print(f"samples written to {png}")
+        with _signals_interrupt(): message = a.func(a)
+    except KeyboardInterrupt as e:
+        if a.debug: raise
+        note = getattr(e, "gpointnet_note", "")
+        return _fail(f"interrupted{'; ' + note if note else ''}", 128 + getattr(e, "signum", signal.SIGINT))
+    except FloatingPointError as e:  # the training loss or gradients became non-finite and could not be recovered
+        if a.debug: raise
+        return _fail(f"error: training diverged: {_one_line(e)} (try a smaller --lr or --step-size)", 1)
+    except (OSError, ValueError, MemoryError, RuntimeError) as e:
+        if a.debug or (isinstance(e, RuntimeError) and not _is_oom(e)): raise  # a bug: keep the traceback
+        hint = " (try a smaller --batch-size, --n-points or --n)" if _is_oom(e) else ""
+        return _fail(f"error: {_one_line(e)}{hint}", 1)
+    if message: print(message)
     return 0
+
+# %% ../nbs/15_cli.ipynb #c1f1a9e8
+if __name__ == "__main__" and __spec__ is not None:
+    sys.exit(main())

@@ -44,13 +44,13 @@ def test_flags_override_the_preset(tmp_path):
 ])
 def test_user_errors_are_one_line(tmp_path, args, message):
     r = subprocess.run([EXE, *map(str, args)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
-    assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert r.returncode == 1 and message in r.stderr and "Traceback" not in r.stderr, r.stderr
 
 
 def test_corrupt_checkpoint_is_named(tmp_path):
     (tmp_path / "bad.pt").write_bytes(b"\x80\x02garbage")
     r = gpointnet("sample", "--ckpt", tmp_path / "bad.pt", "--out", tmp_path / "x.png")
-    assert r.returncode == 2 and "bad.pt: not a readable checkpoint" in r.stderr
+    assert r.returncode == 1 and "bad.pt: not a readable checkpoint" in r.stderr
 
 
 @needs_full_data
