@@ -10,7 +10,7 @@ PARAMETERISED = {"01_gan", "02_ebgan", "03_lagrangian", "04_data", "04a_meshes",
 
 
 # figures each executed notebook must carry (the book shows these outputs)
-MIN_FIGURES = {"00_core": 1, "01_gan": 2, "02_ebgan": 2, "05_viz": 3, "07_langevin": 2, "08_training": 2, "04a_meshes": 1}
+MIN_FIGURES = {"00_core": 1, "01_gan": 2, "01a_point_clouds": 4, "03_lagrangian": 1, "03a_energy_view": 1, "02_ebgan": 2, "05_viz": 3, "07_langevin": 2, "08_training": 2, "04a_meshes": 1}
 
 
 def figures(path) -> int:
