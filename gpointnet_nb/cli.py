@@ -22,8 +22,8 @@ __all__ = ['PRESETS', 'positive_int', 'nonneg_int', 'positive_float', 'seed_int'
 PRESETS = {
     "tiny": dict(n_points=64, batch_size=4, n_iters=3, n_steps=4, point_widths=(16, 16), global_widths=(16,)),
     "cpu": dict(n_points=512, batch_size=32, n_iters=400, n_steps=64, point_widths=(64, 64, 128),
-                global_widths=(128, 64), seed=0, amp=True, compile=True),
-    "full": dict(amp=True),
+                global_widths=(128, 64), seed=0, precision="bf16", compile=True),
+    "full": dict(precision="bf16"),
 }
 
 def preset_config(name: str, **overrides) -> TrainConfig:
@@ -98,9 +98,11 @@ def _train_parser(sub):
                       ("n-steps", positive_int), ("seed", seed_int), ("lr", in_range(float, gt=0, le=1.0)), ("step-size", positive_float),
                       ("device", device_arg)]:
         t.add_argument(f"--{flag}", type=typ, default=None)
-    t.add_argument("--amp", action=argparse.BooleanOptionalAction, default=None, help="bf16 autocast")
+    t.add_argument("--precision", choices=("fp32", "bf16"), default=None, help="bf16: bfloat16 autocast of the network")
     t.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None, help="torch.compile the network")
     t.add_argument("--n-samples", type=positive_int, default=16, help="clouds to draw in samples.png")
+    t.add_argument("--ckpt-every", type=positive_int, default=None, help="also checkpoint OUT/model.pt every this many updates")
+    t.add_argument("--resume", action="store_true", help="continue the run checkpointed in OUT/model.pt")
     return t
 
 def _sample_parser(sub):
@@ -140,7 +142,7 @@ def draw_samples(net, cfg, n: int = 16, n_points: int | None = None, n_steps: in
     device = get_device(device) if device is not None else next(net.parameters()).device
     seed_everything(seed)
     x0 = torch.randn(n, n_points or cfg.n_points, 3, device=device) * cfg.ref_sigma
-    x = langevin_sample(net.to(device), x0, n_steps or cfg.n_steps, cfg.step_size, cfg.ref_sigma, cfg.clip, amp=cfg.amp)
+    x = langevin_sample(net.to(device), x0, n_steps or cfg.n_steps, cfg.step_size, cfg.ref_sigma, cfg.clip, precision=cfg.precision)
     return x.float().cpu()
 
 def save_samples(x, png: Path, title: str = "") -> Path:
@@ -184,20 +186,24 @@ def _publish(stage: Path, out: Path, names=RUN_FILES) -> None:
 def train_command(a: argparse.Namespace) -> Path:
     "Train per the parsed arguments; write model.pt, samples.png/.npy and run.json into `a.out`. Returns the PNG path."
     from gpointnet_nb.data import load_modelnet10
-    from gpointnet_nb.train import fit
+    from gpointnet_nb.train import fit, is_main_process
     t0, out = time.perf_counter(), Path(a.out)
     cfg = preset_config(a.preset, n_iters=a.n_iters, batch_size=a.batch_size, n_points=a.n_points, n_steps=a.n_steps,
-                        seed=a.seed, lr=a.lr, step_size=a.step_size, device=a.device, amp=a.amp, compile=a.compile)
+                        seed=a.seed, lr=a.lr, step_size=a.step_size, device=a.device, precision=a.precision, compile=a.compile)
     stage = _staging_dir(out)  # before any work: an unwritable --out fails now, not after training
     try:
         data = load_modelnet10(a.data, a.category, "train", n_points=None)  # all stored points; fit draws subsets
         held_out = _held_out(a.data, a.category, cfg.n_points)
         t_load = time.perf_counter()
         if not a.quiet: print(f"training on {len(data)} {a.category} shapes ({a.data or 'embedded sample'}), preset {a.preset}", file=sys.stderr)
-        try: net, hist = fit(cfg, data, progress=not a.quiet)
+        ckpt = out / "model.pt" if a.ckpt_every or a.resume else None  # fit checkpoints there during the run
+        try: net, hist = fit(cfg, data, progress=not a.quiet, ckpt_path=ckpt, ckpt_every=a.ckpt_every or 0, resume=a.resume,
+                             extra={"category": a.category, "data": str(a.data)})
         except KeyboardInterrupt as e:
-            e.gpointnet_note = f"the previous outputs in {out} are unchanged" if (out / "model.pt").exists() else "nothing was written"
+            e.gpointnet_note = (f"last checkpoint: {ckpt} (continue with --resume)" if ckpt and ckpt.exists() else
+                                f"the previous outputs in {out} are unchanged" if (out / "model.pt").exists() else "nothing was written")
             raise
+        if not is_main_process(): return out / "samples.png"  # under torchrun, rank 0 writes the outputs
         _write_outputs(stage, out, a, cfg, net, hist, data, held_out, {"t0": t0, "load": t_load})
         _publish(stage, out)
     finally: shutil.rmtree(stage, ignore_errors=True)
@@ -210,7 +216,8 @@ def _write_outputs(stage: Path, out: Path, a, cfg, net, hist: dict, data, held_o
     from gpointnet_nb.pointnet import count_parameters
     from gpointnet_nb.train import save_checkpoint
     t_train = time.perf_counter()
-    save_checkpoint(stage / "model.pt", net, cfg, extra={"category": a.category, "data": str(a.data), "history": hist})
+    if a.ckpt_every or a.resume: shutil.copyfile(out / "model.pt", stage / "model.pt")  # fit's, with the training state
+    else: save_checkpoint(stage / "model.pt", net, cfg, extra={"category": a.category, "data": str(a.data), "history": hist})
     x = draw_samples(net, cfg, n=a.n_samples, seed=cfg.seed)
     save_samples(x, stage / "samples.png", f"{a.category}: {cfg.n_iters} updates, K={cfg.n_steps}, N={cfg.n_points}")
     t_end = time.perf_counter()

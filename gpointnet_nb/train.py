@@ -4,27 +4,58 @@
 
 # %% ../nbs/08_training.ipynb #1aee7660
 from __future__ import annotations
-import contextlib, dataclasses, math, os, time
+import copy, dataclasses, logging, math, os, random, sys, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
+import numpy as np
 import torch
+import torch.distributed as dist
 from torch import nn, Tensor
 from tqdm import tqdm
 from .core import atomic_path, frozen, get_device, seed_everything
 from .data import subsample_points
 from .pointnet import EnergyPointNet
-from .langevin import langevin_sample
+from .langevin import langevin_sample, score_and_grad
+
+_log = logging.getLogger(__name__)  # one line per event (compile fallback, divergence rollback) on stderr
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'TrainConfig', 'config_from_dict', 'build_model', 'train_step', 'fit', 'save_checkpoint',
-           'load_checkpoint']
+__all__ = ['CKPT_FORMAT', 'TrainConfig', 'config_from_dict', 'build_model', 'check_model', 'ReplayBuffer', 'chain_starts',
+           'train_step', 'TrainingDiverged', 'is_main_process', 'fit', 'save_checkpoint', 'MissingKeyError',
+           'CheckpointExtra', 'load_checkpoint']
+
+# %% ../nbs/08_training.ipynb #7c1e5a20
+_CHOICES = {"precision": ("fp32", "bf16"), "init": ("noise", "persistent", "data"), "pool": ("mean", "max")}
+_MIN_INT = {"n_points": 1, "batch_size": 1, "in_dim": 1, "lr_decay_every": 1, "buffer_size": 1,
+            "n_iters": 0, "n_steps": 0, "max_recoveries": 0}
+_POSITIVE = ("lr", "ref_sigma", "max_spread", "max_f", "lr_decay")
+
+def _check_config(cfg) -> None:
+    "Raise ValueError naming the first field of `cfg` that is out of range."
+    bad = lambda name, why: ValueError(f"TrainConfig.{name}={getattr(cfg, name)!r}: {why}")
+    for name, allowed in _CHOICES.items():
+        if getattr(cfg, name) not in allowed: raise bad(name, f"choose one of {allowed}")
+    for name, lo in _MIN_INT.items():
+        v = getattr(cfg, name)
+        if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise bad(name, f"expected an integer ≥ {lo}")
+    for name in ("point_widths", "global_widths"):
+        w = getattr(cfg, name)
+        if not isinstance(w, tuple) or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in w):
+            raise bad(name, "expected a tuple of positive integers")
+    if not cfg.point_widths: raise bad("point_widths", "the per-point MLP needs at least one layer")
+    for name in _POSITIVE + ("step_size", "reinit_prob", "lr_backoff"):
+        v = getattr(cfg, name)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 or (v == 0 and name in _POSITIVE):
+            raise bad(name, "expected a finite number" + (" > 0" if name in _POSITIVE else " ≥ 0"))
+    if cfg.reinit_prob > 1 or not 0 < cfg.lr_backoff < 1: raise bad("reinit_prob" if cfg.reinit_prob > 1 else "lr_backoff", "out of range")
+    if cfg.init == "persistent" and cfg.buffer_size < cfg.batch_size: raise bad("buffer_size", "must hold at least one batch")
 
 # %% ../nbs/08_training.ipynb #3b7f2368
 @dataclass
 class TrainConfig:
     "Everything that defines a training run; the defaults are the original's full-size settings."
     n_points: int = 2048            # points per cloud
-    batch_size: int = 128           # B, real and synthesised clouds per update
+    batch_size: int = 128           # B, real and synthesised clouds per update (over all processes under torchrun)
     n_iters: int = 2000             # T, parameter updates
     lr: float = 5e-4                # Adam learning rate
     beta1: float = 0.9              # Adam β1
@@ -36,110 +67,493 @@ class TrainConfig:
     clip: float | None = 1.0        # coordinate clamp in the chain
     point_widths: tuple = (64, 64, 128, 256, 1024)  # per-point MLP widths
     global_widths: tuple = (512, 256, 128, 64)      # global MLP widths
+    in_dim: int = 3                 # coordinates per point
+    pool: str = "mean"              # "mean" or "max" over points
+    extensive: bool = True          # f = N·g(pooled features), eq. (3) of 06
+    norm: bool = True               # PointNorm in the per-point layers after the first
+    norm_first: bool = False        # also in the first layer
     act: str = "relu"               # activation of both MLPs
     seed: int = 666                 # seed of initialisation, batches and chains
     device: str | None = None       # None: CUDA if available, else CPU
-    amp: bool = False               # bfloat16 autocast for the network (sampling and update)
-    compile: bool = False           # torch.compile the network (pays off for runs of hundreds of updates)
+    precision: str = "fp32"         # "fp32", or "bf16": bfloat16 autocast of the network in chain and update
+    compile: bool = False           # torch.compile the network (eager, after one warning line, where it cannot work)
+    init: str = "noise"             # chain starts: "noise" (short-run), "persistent" (replay buffer), "data" (CD)
+    buffer_size: int = 10000        # chains kept when init="persistent"
+    reinit_prob: float = 0.05       # fraction of persistent chains restarted from noise at each update
+    max_recoveries: int = 5         # divergence guard: rollbacks before giving up
+    lr_backoff: float = 0.1         # ... each multiplies the learning rate by this
+    max_spread: float = 2.0         # synthesis std above this × the data's counts as divergence
+    max_f: float = 1e4              # |f| per point above this counts as divergence
+
+    def __post_init__(self):
+        for name in ("point_widths", "global_widths"):  # lists from JSON or papermill become tuples
+            if isinstance(getattr(self, name), list): setattr(self, name, tuple(getattr(self, name)))
+        _check_config(self)
 
 # %% ../nbs/08_training.ipynb #e9013577
 def config_from_dict(d: dict) -> TrainConfig:
     "A `TrainConfig` from a plain dict (e.g. JSON or a checkpoint); unknown keys are an error."
-    names = {f.name for f in dataclasses.fields(TrainConfig)}
-    unknown = set(d) - names
-    if unknown: raise ValueError(f"unknown TrainConfig fields {sorted(unknown)}")
-    d = {k: tuple(v) if k.endswith("_widths") else v for k, v in d.items()}
+    if not isinstance(d, dict): raise ValueError(f"expected a dict of TrainConfig fields, got a {type(d).__name__}")
+    d = dict(d)
+    if "amp" in d:  # checkpoints written before `precision` replaced the flag `amp`
+        amp = d.pop("amp"); d.setdefault("precision", "bf16" if amp else "fp32")
+    unknown = set(d) - {f.name for f in dataclasses.fields(TrainConfig)}
+    if unknown: raise ValueError(f"unknown TrainConfig fields {sorted(map(str, unknown))}")
     return TrainConfig(**d)
 
 def build_model(cfg: TrainConfig) -> EnergyPointNet:
-    "The score network that `cfg` describes (on the CPU; move it with `.to`)."
-    return EnergyPointNet(tuple(cfg.point_widths), tuple(cfg.global_widths), act=cfg.act)
+    "The score network that `cfg` describes, exactly (on the default device: the CPU unless told otherwise)."
+    return EnergyPointNet(cfg.point_widths, cfg.global_widths, in_dim=cfg.in_dim, pool=cfg.pool,
+                          extensive=cfg.extensive, norm=cfg.norm, norm_first=cfg.norm_first, act=cfg.act)
+
+# %% ../nbs/08_training.ipynb #5d8e9f13
+def _unwrap(net: nn.Module) -> nn.Module:
+    "The plain network inside `torch.compile` (`_orig_mod`) and `DistributedDataParallel` (`module`) wrappers."
+    for attr in ("_orig_mod", "module"):
+        if isinstance(inner := getattr(net, attr, None), nn.Module): return _unwrap(inner)
+    return net
+
+def _architecture(net: nn.Module) -> dict:
+    "What defines a network's function besides its weights: options, layer types, parameter shapes."
+    net = _unwrap(net)
+    layer = lambda m: type(m).__name__ + (f"({m.negative_slope:g})" if hasattr(m, "negative_slope") else "")
+    return {"options": {k: getattr(net, k, None) for k in ("pool", "extensive")},
+            "layers": [f"{n}: {layer(m)}" for n, m in net.named_modules() if n],
+            "shapes": {k: tuple(v.shape) for k, v in net.state_dict().items()}}
+
+def check_model(net: nn.Module, cfg: TrainConfig) -> None:
+    "Raise ValueError if `net` is not the network `cfg` describes (options, layers or parameter shapes differ)."
+    with torch.device("meta"): want = _architecture(build_model(cfg))  # shapes only, no memory
+    got = _architecture(net)
+    for key, w in want.items():
+        g = got[key]
+        if g == w: continue
+        if isinstance(w, dict): k = next(k for k in sorted(set(g) | set(w)) if g.get(k) != w.get(k)); a, b = g.get(k), w.get(k)
+        else: k = next((i for i, (x, y) in enumerate(zip(g, w)) if x != y), min(len(g), len(w))); a, b = g[k:k + 1], w[k:k + 1]
+        raise ValueError(f"the network does not match the TrainConfig: {key} differ at {k}: network {a}, config {b}")
+
+# %% ../nbs/08_training.ipynb #2e7b9c55
+class ReplayBuffer:
+    "Persistent chains: a store of up to `size` earlier syntheses that later updates continue."
+    def __init__(self, size: int = 10000, reinit_prob: float = 0.05):
+        self.size, self.reinit_prob, self.x, self.count, self.idx, self._after = size, reinit_prob, None, 0, None, 0
+
+    def starts(self, noise: Tensor, generator: torch.Generator | None = None) -> Tensor:  # (B, N, 3) -> (B, N, 3)
+        "Chain starts for one update: new chains while the store fills, then stored ones (a few restarted from noise)."
+        B, dev = len(noise), noise.device
+        if self.count < self.size:                                   # still filling: new chains go to free slots
+            self._after = min(self.count + B, self.size)
+            self.idx = torch.arange(self.count, self._after, device=dev)
+            return noise
+        self.idx = torch.randperm(self.size, device=dev, generator=generator)[:B]  # B distinct stored chains
+        fresh = torch.rand(B, device=dev, generator=generator) < self.reinit_prob
+        return torch.where(fresh[:, None, None], noise, self.x[self.idx])
+
+    def push(self, x_syn: Tensor) -> None:
+        "Store the chains' end points in the slots `starts` took them from."
+        if self.x is None: self.x = x_syn.new_empty((self.size, *x_syn.shape[1:]))
+        self.x[self.idx] = x_syn[: len(self.idx)].detach()
+        self.count = max(self.count, self._after)
+
+# %% ../nbs/08_training.ipynb #6f3a1d88
+def _buffer_state(self: ReplayBuffer) -> dict:
+    "The stored chains (on the CPU) and how many there are."
+    return {"count": self.count, "x": None if self.x is None else self.x[: self.count].cpu()}
+
+def _load_buffer_state(self: ReplayBuffer, d: dict, device=None) -> None:
+    "Restore what `state_dict` returned (onto `device`)."
+    x, count = d["x"], int(d["count"])
+    if count > self.size or (x is None) != (count == 0) or (x is not None and len(x) != count):
+        raise ValueError(f"replay buffer state holds {count} chains, buffer_size is {self.size}")
+    self.count = self._after = count
+    self.x = None if x is None else torch.cat([x.to(device), x.new_empty((self.size - count, *x.shape[1:]), device=device)])
+
+ReplayBuffer.state_dict, ReplayBuffer.load_state_dict = _buffer_state, _load_buffer_state
+
+def chain_starts(
+    x_real: Tensor,                           # the batch of data clouds, (B, N, 3)
+    cfg: TrainConfig,                         # `init` and `ref_sigma` matter here
+    buffer: ReplayBuffer | None = None,       # the persistent chains (init="persistent")
+    generator: torch.Generator | None = None, # draws the noise (on x_real's device); None: the global RNG
+) -> Tensor:                                  # chain starts, (B, N, 3)
+    "Where the Langevin chains of one update start, per `cfg.init`: noise, the replay buffer, or the data batch."
+    if cfg.init == "data": return x_real.clone()                     # contrastive divergence
+    noise = torch.randn(x_real.shape, generator=generator, device=x_real.device, dtype=x_real.dtype) * cfg.ref_sigma
+    if cfg.init == "noise": return noise                             # short-run from N(0, σ² I)
+    if buffer is None: raise ValueError("init='persistent' needs a ReplayBuffer")
+    return buffer.starts(noise, generator)
 
 # %% ../nbs/08_training.ipynb #fc479fd1
+def _autocast(cfg: TrainConfig, device: torch.device):
+    "bfloat16 autocast when `cfg.precision == 'bf16'`, else a no-op context."
+    return torch.autocast(torch.device(device).type, dtype=torch.bfloat16, enabled=cfg.precision == "bf16")
+
 def train_step(
-    net: nn.Module,               # the score network (or its compiled wrapper) whose parameters `opt` updates
+    net: nn.Module,               # the score network (or its compiled / DDP wrapper) whose parameters `opt` updates
     opt: torch.optim.Optimizer,
-    x_real: Tensor,               # a batch of data clouds, (B, N, 3), on the network's device
+    x_real: Tensor,               # a batch of data clouds, (B, N, 3), on the network's device (all of it under torchrun)
     cfg: TrainConfig,
-) -> dict:                        # {"loss", "f_real", "f_syn"} as floats
-    "One analysis-by-synthesis update: Langevin synthesis from noise, then an Adam step on mean f(syn) − mean f(real)."
-    x0 = torch.randn_like(x_real) * cfg.ref_sigma
+    buffer: ReplayBuffer | None = None,         # persistent chains (init="persistent")
+    generator: torch.Generator | None = None,   # draws the chain starts; None: the global RNG
+    chain_net: nn.Module | None = None,         # the network the chain uses (default `net`; `fit` passes it unwrapped)
+) -> dict:                        # {"loss", "f_real", "f_syn", "spread", "finite"}: floats (averaged over processes), bool
+    "One analysis-by-synthesis update: Langevin synthesis, then an Adam step on mean f(syn) − mean f(real) if finite."
+    x0 = chain_starts(x_real, cfg, buffer, generator)     # global batch: the same draws on every process
+    x_real, x0 = _shard(x_real), _shard(x0)               # this process's share (all of it without torchrun)
     with frozen(net):
-        x_syn = langevin_sample(net, x0, cfg.n_steps, cfg.step_size, cfg.ref_sigma, cfg.clip, amp=cfg.amp)
-    ctx = torch.autocast(x_real.device.type, dtype=torch.bfloat16) if cfg.amp else contextlib.nullcontext()
-    with ctx:
-        f = net(torch.cat([x_real, x_syn])).float()   # one pass over both halves: (2B,)
+        x_syn = langevin_sample(chain_net or net, x0, cfg.n_steps, cfg.step_size, cfg.ref_sigma, cfg.clip,
+                                precision=cfg.precision)
+    if buffer is not None: buffer.push(_gather(x_syn))
+    with _autocast(cfg, x_real.device):
+        f = net(torch.cat([x_real, x_syn])).float()       # one pass over both halves: (2B,)
     f_real, f_syn = f[: len(x_real)].mean(), f[len(x_real):].mean()
-    loss = f_syn - f_real                               # eq. (2)
+    loss = f_syn - f_real                                 # eq. (2)
     opt.zero_grad(set_to_none=True)
-    loss.backward()
-    opt.step()
-    return {"loss": loss.item(), "f_real": f_real.item(), "f_syn": f_syn.item()}
+    loss.backward()                                       # under DDP: gradients averaged over processes
+    ok = torch.stack([p.grad.isfinite().all() for g in opt.param_groups for p in g["params"] if p.grad is not None] + [loss.isfinite()]).all()
+    m = _all_mean(torch.stack([loss.detach(), f_real.detach(), f_syn.detach(), x_syn.float().std(), ok.float()]))
+    m = dict(zip(("loss", "f_real", "f_syn", "spread", "finite"), m.tolist()))  # the one host sync of the update
+    m["finite"] = m["finite"] == 1.0
+    if m["finite"]: opt.step()
+    return m
 
 # %% ../nbs/08_training.ipynb #dca05922
-def _batches(data: Tensor, cfg: TrainConfig, device: torch.device):
-    "Endless random batches of `cfg.batch_size` clouds with `cfg.n_points` random points each."
-    if data.ndim != 3 or data.shape[-1] != 3: raise ValueError(f"expected data of shape (M, N, 3), got {tuple(data.shape)}")
+def _batches(data: Tensor, cfg: TrainConfig, generator: torch.Generator, device: torch.device):
+    "Endless random batches of `cfg.batch_size` clouds with `cfg.n_points` random points each, drawn with `generator`."
+    if data.ndim != 3 or data.shape[-1] != cfg.in_dim: raise ValueError(f"expected data of shape (M, N, {cfg.in_dim}), got {tuple(data.shape)}")
     if data.shape[1] < cfg.n_points: raise ValueError(f"data has {data.shape[1]} points per cloud, config asks for {cfg.n_points}")
+    if not torch.isfinite(data).all(): raise ValueError("data has NaN or infinite coordinates")
     while True:
-        idx = torch.randint(len(data), (cfg.batch_size,))
-        yield subsample_points(data[idx], cfg.n_points, seed=None).to(device)
+        idx = torch.randint(len(data), (cfg.batch_size,), generator=generator)
+        seed = int(torch.randint(2**62, (), generator=generator))  # of the random point subsets
+        yield subsample_points(data[idx], cfg.n_points, seed=seed).to(device)
+
+def _isatty(stream) -> bool:
+    try: return stream.isatty()
+    except (AttributeError, ValueError): return False
+
+class _Progress:
+    "A tqdm bar on a terminal; elsewhere a plain line every `every` updates; nothing when `on` is False."
+    def __init__(self, total: int, start: int = 0, on: bool = True, every: int | None = None, stream=None):
+        self.stream, self.total, self.on, self.every = stream or sys.stderr, total, on, every or max(1, total // 10)
+        self.bar = tqdm(total=total, initial=start, desc="train", file=self.stream) if on and _isatty(self.stream) else None
+        self.goto(start)
+
+    def goto(self, step: int) -> None:
+        self.step, self.t = step, time.perf_counter()
+        if self.bar is not None: self.bar.n = step; self.bar.refresh()
+
+    def update(self, step: int, m: dict) -> None:
+        if not self.on or (self.bar is None and step % self.every and step != self.total): return
+        dt = (time.perf_counter() - self.t) / max(step - self.step, 1)
+        info = f"loss={m['loss']:.4g} f_real={m['f_real']:.4g} f_syn={m['f_syn']:.4g} {dt:.3g} s/update"
+        if self.bar is not None: self.bar.update(step - self.bar.n); self.bar.set_postfix_str(info)
+        else: print(f"train {step}/{self.total}: {info}", file=self.stream, flush=True)
+        self.goto(step)
+
+    def close(self) -> None:
+        if self.bar is not None: self.bar.close()
+
+# %% ../nbs/08_training.ipynb #9d41b6a0
+def _first_line(e: BaseException) -> str:
+    "The first line of an exception's message (its type when the message is empty), at most 200 characters."
+    return (str(e).strip().splitlines() or [type(e).__name__])[0][:200]
+
+def _compiled(net: nn.Module, cfg: TrainConfig, device: torch.device, batch: int) -> nn.Module:
+    "`torch.compile(net)`, tried on the run's shapes, if `cfg.compile`; `net` after one warning line where it fails."
+    if not cfg.compile: return net
+    energy = torch.compile(net)
+    try:
+        x = torch.zeros(batch, cfg.n_points, cfg.in_dim, device=device)
+        with frozen(net): score_and_grad(energy, x, precision=cfg.precision)  # the chain's graph
+        with _autocast(cfg, device): energy(torch.cat([x, x])).sum().backward()          # the update's graph
+    except Exception as e:  # Dynamo and Inductor raise many types; the eager network computes the same function
+        _log.warning(f"torch.compile is not available here ({type(e).__name__}: {_first_line(e)}); training without it")
+        energy = net
+    net.zero_grad(set_to_none=True)
+    return energy
+
+# %% ../nbs/08_training.ipynb #3c9a0e47
+class _Run:
+    "The mutable state of one training run."
+    def __init__(self, cfg: TrainConfig, net: nn.Module, device: torch.device):
+        self.cfg, self.net, self.device, self.step, self.recoveries = cfg, net.to(device), device, 0, 0
+        self.opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
+        self.sched = torch.optim.lr_scheduler.StepLR(self.opt, step_size=cfg.lr_decay_every, gamma=cfg.lr_decay)
+        self.buffer = ReplayBuffer(cfg.buffer_size, cfg.reinit_prob) if cfg.init == "persistent" else None
+        self.data_gen = torch.Generator().manual_seed(cfg.seed)              # batches (the data stay on the CPU)
+        self.chain_gen = torch.Generator(device).manual_seed(cfg.seed)       # chain starts, on the device
+        self.hist = {k: [] for k in ("loss", "f_real", "f_syn", "spread", "lr", "seconds")}
+
+    def snapshot(self) -> dict:
+        "A copy (on the device) of what a rollback restores."
+        return copy.deepcopy({"net": self.net.state_dict(), "opt": self.opt.state_dict(), "sched": self.sched.state_dict(),
+                              "buffer": self.buffer and (self.buffer.x, self.buffer.count), "step": self.step})
+
+    def restore(self, snap: dict) -> None:
+        s = copy.deepcopy(snap)  # the snapshot stays usable for a second rollback
+        self.net.load_state_dict(s["net"]); self.opt.load_state_dict(s["opt"]); self.sched.load_state_dict(s["sched"])
+        if self.buffer: self.buffer.x, self.buffer.count = s["buffer"]; self.buffer._after = self.buffer.count
+        self.step = s["step"]
+        for v in self.hist.values(): del v[self.step:]
+
+    def record(self, m: dict, seconds: float) -> None:
+        for k in ("loss", "f_real", "f_syn", "spread"): self.hist[k].append(m[k])
+        self.hist["lr"].append(self.opt.param_groups[0]["lr"]); self.hist["seconds"].append(seconds)
+        self.sched.step(); self.step += 1
+
+# %% ../nbs/08_training.ipynb #4f7d2c18
+def _run_state(self: _Run) -> dict:
+    "The training state a checkpoint keeps for `resume`: all but the weights and the config."
+    return {"step": self.step, "optimizer": self.opt.state_dict(), "scheduler": self.sched.state_dict(),
+            "buffer": self.buffer.state_dict() if self.buffer else None, "history": self.hist,
+            "recoveries": self.recoveries, "rng": _all_ranks(_rng_state(self.data_gen, self.chain_gen))}
+
+def _load_run_state(self: _Run, s: dict) -> None:
+    self.opt.load_state_dict(s["optimizer"]); self.sched.load_state_dict(s["scheduler"])
+    if self.buffer: self.buffer.load_state_dict(s["buffer"], self.device)
+    self.step, self.recoveries, self.hist = int(s["step"]), int(s["recoveries"]), {k: list(v) for k, v in s["history"].items()}
+    rng, rank = s["rng"], dist.get_rank() if dist.is_initialized() else 0
+    if len(rng) != (dist.get_world_size() if dist.is_initialized() else 1):
+        _log.warning(f"checkpoint was written by {len(rng)} processes; chains will not repeat the original run's draws")
+    _set_rng_state(rng[rank % len(rng)], self.data_gen, self.chain_gen)
+
+_Run.state, _Run.load = _run_state, _load_run_state
+
+def _rng_state(*gens: torch.Generator) -> dict:
+    "Every RNG state a run draws from: Python, NumPy, torch (CPU and CUDA) and the run's own generators."
+    npst = np.random.get_state(legacy=False)
+    npst = {**npst, "state": {"key": npst["state"]["key"].tolist(), "pos": int(npst["state"]["pos"])}}
+    return {"python": random.getstate(), "numpy": _plain(npst), "torch": torch.get_rng_state(),
+            "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else [],
+            "generators": [g.get_state() for g in gens]}
+
+def _set_rng_state(s: dict, *gens: torch.Generator) -> None:
+    v, key, gauss = s["python"]; random.setstate((v, tuple(key), gauss))
+    n = s["numpy"]; np.random.set_state({**n, "state": {"key": np.array(n["state"]["key"], dtype=np.uint32), "pos": n["state"]["pos"]}})
+    torch.set_rng_state(s["torch"])
+    if s["cuda"] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s["cuda"])
+    for g, st in zip(gens, s["generators"]): g.set_state(st)
+
+# %% ../nbs/08_training.ipynb #6b2e8d73
+class TrainingDiverged(FloatingPointError):
+    "Training kept diverging after the guard's rollbacks (the message is one line, for the command line)."
+
+def _diverged(m: dict, cfg: TrainConfig, ref_spread: float) -> str | None:
+    "Why update `m` looks like divergence (non-finite values, exploding synthesis, runaway f), or None."
+    if not m["finite"]: return f"non-finite loss or gradients (loss {m['loss']:.3g})"
+    if m["spread"] > cfg.max_spread * ref_spread:
+        return f"synthesis spread {m['spread']:.3g} exceeds {cfg.max_spread:g} × the data's {ref_spread:.3g}"
+    per_point = max(abs(m["f_real"]), abs(m["f_syn"])) / (cfg.n_points if cfg.extensive else 1)
+    if per_point > cfg.max_f: return f"f running away ({per_point:.3g} per point > max_f {cfg.max_f:g})"
+    return None
+
+def _recover(run: _Run, snap: dict, reason: str) -> dict:
+    "Roll `run` back to `snap` and lower the learning rate, with a log line; give up after `max_recoveries`."
+    cfg, at = run.cfg, run.step + 1
+    if run.recoveries >= cfg.max_recoveries:
+        raise TrainingDiverged(f"training diverged at update {at}: {reason}; gave up after {cfg.max_recoveries} "
+                               "rollbacks (try a lower learning rate or step size)")
+    run.restore(snap); run.recoveries += 1
+    for g in run.opt.param_groups: g["lr"] *= cfg.lr_backoff
+    _log.warning(f"update {at}: {reason}; rolled back to update {run.step}, learning rate now "
+                 f"{run.opt.param_groups[0]['lr']:.3g} (recovery {run.recoveries} of {cfg.max_recoveries})")
+    return run.snapshot()
+
+# %% ../nbs/08_training.ipynb #1d6f8e25
+def _distributed(cfg: TrainConfig) -> tuple[int, int, torch.device, bool]:
+    "(rank, processes, device, whether we joined the group): under torchrun, join the process group."
+    device = get_device(cfg.device)
+    if int(os.environ.get("WORLD_SIZE", "1")) == 1 and not dist.is_initialized(): return 0, 1, device, False
+    if device.type == "cuda" and device.index is None: device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
+    if device.type == "cuda": torch.cuda.set_device(device)
+    joined = not dist.is_initialized()
+    if joined: dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    if cfg.batch_size % dist.get_world_size():
+        raise ValueError(f"batch_size {cfg.batch_size} does not split over {dist.get_world_size()} processes")
+    return dist.get_rank(), dist.get_world_size(), device, joined
+
+def is_main_process() -> bool:
+    "True except on the processes of rank ≥ 1 under torchrun (those leave files and messages to rank 0)."
+    return dist.get_rank() == 0 if dist.is_initialized() else int(os.environ.get("RANK", "0")) == 0
+
+def _shard(x: Tensor) -> Tensor:
+    "This process's contiguous share of a global batch."
+    if not dist.is_initialized(): return x
+    n = len(x) // dist.get_world_size()
+    return x[dist.get_rank() * n: (dist.get_rank() + 1) * n]
+
+def _gather(x: Tensor) -> Tensor:
+    "The global batch from every process's share, in rank order."
+    if not dist.is_initialized(): return x
+    parts = [torch.empty_like(x) for _ in range(dist.get_world_size())]
+    dist.all_gather(parts, x.contiguous())
+    return torch.cat(parts)
+
+def _all_mean(t: Tensor) -> Tensor:
+    if dist.is_initialized(): dist.all_reduce(t); t = t / dist.get_world_size()
+    return t
+
+def _all_ranks(obj) -> list:
+    "`obj` of every process (a one-element list without torchrun)."
+    if not dist.is_initialized(): return [obj]
+    out = [None] * dist.get_world_size(); dist.all_gather_object(out, obj)
+    return out
 
 # %% ../nbs/08_training.ipynb #70b3c5a4
 def fit(
     cfg: TrainConfig,             # what to train, and how
-    data: Tensor,                 # training clouds, (M, N ≥ cfg.n_points, 3)
-    net: nn.Module | None = None, # continue training this network (default: a new one from `cfg`)
-    progress: bool = True,        # show a tqdm progress bar
+    data: Tensor,                 # training clouds, (M, N ≥ cfg.n_points, 3), on the CPU
+    net: nn.Module | None = None, # continue training this network (it must match `cfg`; default: a new one)
+    progress: bool = True,        # tqdm bar on a terminal, plain lines elsewhere; False: silent
+    ckpt_path: str | os.PathLike | None = None,  # checkpoint here at the end (and every `ckpt_every` updates)
+    ckpt_every: int = 0,          # checkpoint every this many updates (0: only at the end)
+    resume: bool = False,         # continue the run saved at `ckpt_path` (weights, optimizer, RNG, buffer, step)
+    extra: dict | None = None,    # kept in every checkpoint, with the history
+    snapshot_every: int = 10,     # keep an in-memory copy for rollbacks every this many updates
 ) -> tuple[nn.Module, dict]:      # the trained network and its history (lists per metric, plus "seconds")
-    "Train a Generative PointNet by maximum likelihood with short-run Langevin synthesis."
-    device = get_device(cfg.device); seed_everything(cfg.seed)
-    net = (net or build_model(cfg)).to(device)
-    energy = torch.compile(net) if cfg.compile else net
-    opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
-    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=cfg.lr_decay_every, gamma=cfg.lr_decay)
-    hist, batches, start = {"loss": [], "f_real": [], "f_syn": [], "lr": [], "seconds": []}, _batches(data, cfg, device), time.perf_counter()
-    for _ in (bar := tqdm(range(cfg.n_iters), disable=not progress, desc="train")):
-        m = train_step(energy, opt, next(batches), cfg) | {"lr": sched.get_last_lr()[0]}
-        sched.step()
-        if not math.isfinite(m["loss"]): raise FloatingPointError(f"loss became {m['loss']} at iteration {len(hist['loss'])}")
-        for k, v in m.items(): hist[k].append(v)
-        hist["seconds"].append(time.perf_counter() - start)
-        bar.set_postfix(loss=f"{m['loss']:.3g}", f_real=f"{m['f_real']:.3g}", f_syn=f"{m['f_syn']:.3g}")
-    return net, hist
+    "Train a Generative PointNet by maximum likelihood with Langevin synthesis, checkpoints and a divergence guard."
+    rank, world, device, joined = _distributed(cfg)
+    seed_everything(cfg.seed)                       # the same initial weights on every process
+    if net is not None: check_model(net, cfg)
+    run = _Run(cfg, net if net is not None else build_model(cfg), device)
+    seed_everything(cfg.seed + rank)                # each process's chains draw their own noise
+    if resume: _resume(run, cfg, ckpt_path)
+    energy = _compiled(run.net, cfg, device, cfg.batch_size // world)
+    model = nn.parallel.DistributedDataParallel(energy) if world > 1 else energy
+    batches, ref = _batches(data, cfg, run.data_gen, device), max(cfg.ref_sigma, float(data[:256].std()))
+    bar, snap, t0 = _Progress(cfg.n_iters, run.step, progress and rank == 0), run.snapshot(), time.perf_counter() - (run.hist["seconds"] or [0])[-1]
+    while run.step < cfg.n_iters:
+        m = train_step(model, run.opt, next(batches), cfg, run.buffer, run.chain_gen, chain_net=energy)
+        if reason := _diverged(m, cfg, ref): snap = _recover(run, snap, reason); bar.goto(run.step); continue
+        run.record(m, time.perf_counter() - t0); bar.update(run.step, m)
+        if run.step % snapshot_every == 0: snap = run.snapshot()
+        if ckpt_path and ckpt_every and run.step % ckpt_every == 0: _save_run(run, ckpt_path, extra)
+    if ckpt_path: _save_run(run, ckpt_path, extra)
+    bar.close()
+    if joined: dist.destroy_process_group()
+    return run.net, run.hist
 
 # %% ../nbs/08_training.ipynb #61a21c25
 CKPT_FORMAT = "gpointnet_nb.checkpoint.v1"
 
+def _plain(v, where: str = "extra"):
+    "`v` with NumPy values, arrays and paths made plain (what `weights_only=True` loads); TypeError otherwise."
+    if v is None or type(v) in (bool, int, float, str): return v
+    for t in (bool, int, float, str):           # subclasses (IntEnum, ...) become the plain type
+        if isinstance(v, t): return t(v)
+    if isinstance(v, np.generic): return _plain(v.item(), where)
+    if isinstance(v, np.ndarray):
+        try: return torch.from_numpy(np.array(v))   # a copy that the checkpoint owns
+        except TypeError: raise TypeError(f"{where}: a NumPy array of dtype {v.dtype} cannot go into a checkpoint") from None
+    if isinstance(v, Tensor): return v.detach().cpu()
+    if isinstance(v, os.PathLike): return os.fspath(v)
+    if isinstance(v, dict): return {_plain(k, where): _plain(x, f"{where}[{k!r}]") for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return (list if isinstance(v, list) else tuple)(_plain(x, f"{where}[{i}]") for i, x in enumerate(v))
+    raise TypeError(f"{where}: a {type(v).__name__} cannot go into a checkpoint (use numbers, strings, lists, dicts, arrays)")
+
+def _umask() -> int:
+    m = os.umask(0o22); os.umask(m)
+    return m
+
+def _fsync_dir(folder: Path) -> None:
+    "Make a rename in `folder` durable (POSIX; a no-op where folders cannot be opened)."
+    try: fd = os.open(folder, os.O_RDONLY)
+    except OSError: return
+    try: os.fsync(fd)
+    except OSError: pass
+    finally: os.close(fd)
+
+# %% ../nbs/08_training.ipynb #b7e4a9c1
 def save_checkpoint(
     path: str | os.PathLike,      # destination file (parent folders are created)
-    net: nn.Module,               # the trained score network
+    net: nn.Module,               # the trained score network (or its compiled / DDP wrapper)
     cfg: TrainConfig,             # its configuration
-    extra: dict | None = None,    # anything else to keep (plain Python values and tensors only)
+    extra: dict | None = None,    # anything else to keep: numbers, strings, lists, dicts, arrays, tensors, paths
+    train_state: dict | None = None,  # what `fit(resume=True)` needs (fit fills it in)
 ) -> Path:
-    "Write weights, config and `extra` to `path` atomically."
+    "Write weights, config, `extra` (and the training state) to `path`: fsync, verify with weights_only, then rename."
+    path = Path(path)
+    ck = {"format": CKPT_FORMAT, "config": asdict(cfg), "extra": _plain(extra or {}),
+          "state_dict": {k: v.detach().cpu() for k, v in _unwrap(net).state_dict().items()}}
+    if train_state is not None: ck["train_state"] = _plain(train_state, "train_state")
     with atomic_path(path) as tmp:
-        state = {k: v.detach().cpu() for k, v in getattr(net, "_orig_mod", net).state_dict().items()}
-        torch.save({"format": CKPT_FORMAT, "config": asdict(cfg), "state_dict": state, "extra": extra or {}}, tmp)
-    return Path(path)
+        with open(tmp, "wb") as fh:
+            torch.save(ck, fh); fh.flush(); os.fsync(fh.fileno())   # the bytes are on disk before the rename
+        os.chmod(tmp, 0o666 & ~_umask())                            # 0644 under umask 022, like any new file
+        try: _read_checkpoint(tmp)                                  # loads with weights_only=True and matches its config
+        except ValueError as e: raise ValueError(f"{path}: not written, it would not load back ({e})") from None
+    _fsync_dir(path.parent)                                         # ... and so is the rename
+    return path
+
+def _save_run(run: _Run, path, extra: dict | None) -> None:
+    "Checkpoint a run with its training state (every process takes part, rank 0 writes)."
+    state = run.state()
+    if is_main_process(): save_checkpoint(path, run.net, run.cfg, {**(extra or {}), "history": run.hist}, state)
 
 # %% ../nbs/08_training.ipynb #832cd842
-def load_checkpoint(
-    path: str | os.PathLike,      # a file written by `save_checkpoint`
-    device: str | torch.device | None = "cpu",  # where to put the network (None: CUDA if available)
-) -> tuple[nn.Module, TrainConfig, dict]:  # network (eval mode), config, extra
-    "Load a checkpoint safely (`weights_only=True`) and rebuild its network."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"checkpoint not found: {path}")
+class MissingKeyError(KeyError, ValueError):
+    "A key missing from a checkpoint's `extra`; the message names the file and the keys it has."
+    def __str__(self): return str(self.args[0])
+
+class CheckpointExtra(dict):
+    "The `extra` dict of a checkpoint: a missing key is an error naming the file, not a bare KeyError."
+    def __init__(self, path, d: dict): super().__init__(d); self.path = path
+    def __missing__(self, key): raise MissingKeyError(f"{self.path}: checkpoint has no extra[{key!r}] (it has {sorted(map(str, self))})")
+
+def _check_weights(path, sd, cfg: TrainConfig) -> None:
+    "Raise ValueError unless `sd` maps the parameter names of `cfg`'s network to finite tensors of the right shapes."
+    if not isinstance(sd, dict) or not all(isinstance(k, str) and isinstance(v, Tensor) for k, v in sd.items()):
+        raise ValueError(f"{path}: the weights are not a mapping of names to tensors")
     try:
-        ck = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e:
-        raise ValueError(f"{path}: not a readable checkpoint ({type(e).__name__}: {str(e).splitlines()[0][:200]})") from None
+        with torch.device("meta"): want = {k: tuple(v.shape) for k, v in build_model(cfg).state_dict().items()}  # no memory
+    except Exception as e: raise ValueError(f"{path}: bad config in checkpoint ({_first_line(e)})") from None
+    got = {k: tuple(v.shape) for k, v in sd.items()}
+    if got != want:
+        k = next(k for k in sorted(set(got) | set(want)) if got.get(k) != want.get(k))
+        raise ValueError(f"{path}: weights do not match its config ({k}: file has {got.get(k)}, config needs {want.get(k)})")
+    if not all(v.is_floating_point() and bool(v.isfinite().all()) for v in sd.values()):
+        raise ValueError(f"{path}: weights are not all finite floating-point numbers")
+
+# %% ../nbs/08_training.ipynb #a3d5c7e2
+def _read_checkpoint(path: Path) -> tuple[dict, TrainConfig]:
+    "The checkpoint at `path`, checked (format, config, weight shapes, extra) before anything is built from it."
+    try: ck = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e: raise ValueError(f"{path}: not a readable checkpoint ({type(e).__name__}: {_first_line(e)})") from None
     if not isinstance(ck, dict) or ck.get("format") != CKPT_FORMAT or not {"config", "state_dict"} <= set(ck):
         raise ValueError(f"{path}: not a gpointnet_nb checkpoint (expected format {CKPT_FORMAT!r} with config and weights)")
     try: cfg = config_from_dict(ck["config"])
     except (ValueError, TypeError) as e: raise ValueError(f"{path}: bad config in checkpoint ({e})") from None
-    net = build_model(cfg)
-    try: net.load_state_dict(ck["state_dict"])
-    except RuntimeError as e: raise ValueError(f"{path}: weights do not match its config ({str(e).splitlines()[0]})") from None
-    return net.to(get_device(device)).eval(), cfg, ck["extra"]
+    if not isinstance(ck.get("extra"), dict): raise ValueError(f"{path}: checkpoint has no `extra` dict (truncated or foreign)")
+    if not isinstance(ck.get("train_state", {}), dict): raise ValueError(f"{path}: checkpoint's training state is not a dict")
+    _check_weights(path, ck["state_dict"], cfg)
+    return ck, cfg
+
+def load_checkpoint(
+    path: str | os.PathLike,      # a file written by `save_checkpoint`
+    device: str | torch.device | None = "cpu",  # where to put the network (None: CUDA if available)
+) -> tuple[nn.Module, TrainConfig, dict]:  # network (eval mode), config, extra
+    "Load a checkpoint safely (`weights_only=True`, shapes checked first) and rebuild exactly its network."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"checkpoint not found: {path}")
+    ck, cfg = _read_checkpoint(path)
+    net = build_model(cfg); net.load_state_dict(ck["state_dict"])
+    return net.to(get_device(device)).eval(), cfg, CheckpointExtra(path, ck["extra"])
+
+# %% ../nbs/08_training.ipynb #e5b1f0d9
+_RESUMABLE = ("n_iters", "device", "compile")  # fields that may change when a run is resumed
+
+def _resume(run: _Run, cfg: TrainConfig, path) -> None:
+    "Load the weights and training state saved at `path` into `run`; the saved config must match `cfg`."
+    if path is None: raise ValueError("resume=True needs a ckpt_path")
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"nothing to resume: {path} does not exist")
+    ck, saved = _read_checkpoint(path)
+    if "train_state" not in ck: raise ValueError(f"{path}: no training state to resume from (not written by fit)")
+    diff = [f"{k}={v!r} (now {getattr(cfg, k)!r})" for k, v in asdict(saved).items() if k not in _RESUMABLE and getattr(cfg, k) != v]
+    if diff: raise ValueError(f"{path}: saved with a different config: {', '.join(diff)}")
+    _unwrap(run.net).load_state_dict(ck["state_dict"])
+    try: run.load(ck["train_state"])
+    except (KeyError, TypeError, ValueError, IndexError, RuntimeError) as e:
+        raise ValueError(f"{path}: training state unusable ({type(e).__name__}: {_first_line(e)})") from None

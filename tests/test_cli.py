@@ -30,10 +30,10 @@ def test_train_then_sample(tmp_path):
 
 
 def test_flags_override_the_preset(tmp_path):
-    r = gpointnet("train", "--preset", "tiny", "--n-iters", 2, "--n-points", 32, "--no-amp", "--out", tmp_path)
+    r = gpointnet("train", "--preset", "tiny", "--n-iters", 2, "--n-points", 32, "--precision", "fp32", "--out", tmp_path)
     assert r.returncode == 0, r.stderr
     cfg = json.loads((tmp_path / "run.json").read_text())["config"]
-    assert cfg["n_iters"] == 2 and cfg["n_points"] == 32 and cfg["amp"] is False
+    assert cfg["n_iters"] == 2 and cfg["n_points"] == 32 and cfg["precision"] == "fp32"
 
 
 @pytest.mark.parametrize("args, message", [
