@@ -68,6 +68,7 @@ def test_checkpoint_with_code_is_refused(tmp_path):
     with pytest.raises(ValueError, match="evil.pt: not a readable checkpoint"): load_checkpoint(tmp_path / "evil.pt")
 
 
-def test_divergence_is_reported():
+def test_nan_data_is_refused_before_training():
+    "NaN data is refused up front (divergence during training is the guard's job: tests/test_train.py)."
     cfg = TrainConfig(n_points=8, batch_size=2, n_iters=3, n_steps=1, point_widths=(4,), global_widths=(4,), device="cpu")
-    with pytest.raises(FloatingPointError, match="loss became nan"): fit(cfg, torch.full((4, 8, 3), float("nan")), progress=False)
+    with pytest.raises(ValueError, match="data has NaN or infinite coordinates"): fit(cfg, torch.full((4, 8, 3), float("nan")), progress=False)
