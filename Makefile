@@ -24,6 +24,9 @@ export: $(STAMP)
 
 demo: export
 	$(BIN)/gpointnet train --category chair --preset cpu --out runs/chair
+	# the metric line: 40 samples against the 40 embedded test chairs, beside the training split and noise
+	$(BIN)/gpointnet eval --ckpt runs/chair/model.pt --n-samples 40 --n-points 512 --baselines --json > runs/chair/eval.json
+	$(BIN)/python -c "import json; r = json.load(open('runs/chair/eval.json')); print('; '.join(f\"{k}: 1-NNA-CD {100 * v['1-NNA-CD']:.1f} %, COV-CD {100 * v['COV-CD']:.1f} %, MMD-CD {v['MMD-CD']:.4f}\" for k, v in r.items() if k != 'protocol'))"
 
 # nbdev_export must leave the committed package unchanged (notebooks are the source of truth)
 check-export: export

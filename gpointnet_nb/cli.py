@@ -123,6 +123,20 @@ def _prepare_parser(sub):
     r.add_argument("--seed", type=seed_int, default=0)
     return r
 
+def _eval_parser(sub):
+    def run(a):
+        from gpointnet_nb.generate import eval_command
+        return eval_command(a)
+    e = add_command(sub, "eval", run, "score a checkpoint's samples against real shapes (MMD, COV, 1-NNA, JSD)")
+    e.add_argument("--ckpt", required=True); e.add_argument("--data", default=None, help="ModelNet root (default: the embedded sample)")
+    e.add_argument("--category", default=None, help="default: the checkpoint's"); e.add_argument("--split", default="test", choices=("train", "test"))
+    e.add_argument("--n-samples", type=positive_int, default=100); e.add_argument("--n-points", type=positive_int, default=512)
+    e.add_argument("--seed", type=seed_int, default=0); e.add_argument("--device", type=device_arg, default=None)
+    e.add_argument("--emd", action="store_true", help="also EMD-based scores (slow)")
+    e.add_argument("--baselines", action="store_true", help="also score the training split and noise the same way")
+    e.add_argument("--json", action="store_true", help="print one JSON object")
+    return e
+
 def _parser() -> argparse.ArgumentParser:
     "The `gpointnet` parser: one line per subcommand."
     p = _Parser(prog="gpointnet", description="Generative PointNet: train on point clouds and sample.")
@@ -130,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     _train_parser(sub)
     _sample_parser(sub)
     _prepare_parser(sub)
+    _eval_parser(sub)
     return p
 
 # %% ../nbs/15_cli.ipynb #741f2231

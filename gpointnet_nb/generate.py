@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_generation.ipynb #0f8e9c45
 from __future__ import annotations
-import json, math, time
+import json, math, sys, time
 import torch
 from torch import nn, Tensor
 from .core import get_device, seed_everything
@@ -12,7 +12,8 @@ from .langevin import langevin_sample
 from .metrics import generation_metrics, pairwise
 
 # %% auto #0
-__all__ = ['sample_clouds', 'diversity', 'evaluate', 'baselines', 'format_table']
+__all__ = ['sample_clouds', 'diversity', 'evaluate', 'baselines', 'format_table', 'evaluate_checkpoint', 'eval_command',
+           'compare_schemes']
 
 # %% ../nbs/10_generation.ipynb #04f97e7a
 def sample_clouds(
@@ -74,3 +75,87 @@ def format_table(rows: dict, keys=("1-NNA-CD", "COV-CD", "MMD-CD", "diversity"))
     pct = lambda k, v: f"{100 * v:.1f} %" if k.startswith(("1-NNA", "COV")) else f"{v:.4f}"
     head = "| | " + " | ".join(keys) + " |\n|---|" + "---|" * len(keys) + "\n"
     return head + "".join(f"| {name} | " + " | ".join(pct(k, r[k]) for k in keys) + " |\n" for name, r in rows.items())
+
+# %% ../nbs/10_generation.ipynb #18443137
+def evaluate_checkpoint(
+    ckpt: str,                    # a checkpoint written by `save_checkpoint`
+    data=None,                    # ModelNet root (None: the embedded sample)
+    category: str | None = None,  # default: the category stored in the checkpoint
+    split: str = "test",
+    n_samples: int = 100,
+    n_points: int = 512,
+    seed: int = 0,
+    emd: bool = False,
+    with_baselines: bool = False,
+    device=None,
+) -> dict:                        # {"model": scores, ["train split": ..., "noise": ...], "protocol": {...}}
+    "Score a checkpoint's samples against real shapes of a split (and optionally the baselines)."
+    from gpointnet_nb.data import load_modelnet10
+    from gpointnet_nb.train import load_checkpoint
+    net, cfg, extra = load_checkpoint(ckpt, device or "cpu")
+    category = category or extra.get("category")
+    if not category: raise ValueError(f"{ckpt}: no category stored in the checkpoint; pass --category")
+    refs = load_modelnet10(data, category, split, n_points=n_points)[:n_samples]
+    t0 = time.perf_counter()
+    samples = sample_clouds(net, cfg, n=n_samples, seed=seed, n_points=n_points)
+    out = {"model": evaluate(samples, refs, emd=emd)}
+    if with_baselines: out |= baselines(load_modelnet10(data, category, "train", n_points=n_points, seed=seed + 1), refs, cfg.ref_sigma, seed, emd)
+    out["protocol"] = {"ckpt": str(ckpt), "data": str(data or "embedded sample"), "category": category, "split": split,
+                       "n_samples": n_samples, "n_refs": len(refs), "n_points": n_points, "seed": seed,
+                       "n_steps": cfg.n_steps, "seconds": time.perf_counter() - t0}
+    return out
+
+# %% ../nbs/10_generation.ipynb #c145d207
+def eval_command(a) -> str:
+    "`gpointnet eval`: score a checkpoint; prints JSON with --json, else a table."
+    r = evaluate_checkpoint(a.ckpt, a.data, a.category, a.split, a.n_samples, a.n_points, a.seed, a.emd, a.baselines, a.device)
+    if a.json: return json.dumps(r, indent=2)
+    rows = {k: v for k, v in r.items() if k != "protocol"}
+    return format_table(rows) + f"\n{r['protocol']}"
+
+# %% ../nbs/10_generation.ipynb #b46da2e9
+def compare_schemes(
+    cfg,                       # a TrainConfig; its `init` is replaced by each scheme in turn
+    train,                     # training clouds (M, N ≥ cfg.n_points, 3)
+    refs,                      # held-out real clouds (R, cfg.n_points, 3)
+    schemes=("noise", "persistent", "data"),
+    seed: int = 0,             # seed of the evaluation samples
+) -> dict:                     # {scheme: evaluate(...) + {"train_s": wall time}}
+    "Train one model per sampling scheme on the same budget and score each one's short-run samples from noise."
+    import dataclasses
+    from gpointnet_nb.train import fit
+    out = {}
+    for scheme in schemes:
+        t0 = time.perf_counter()
+        net, hist = fit(dataclasses.replace(cfg, init=scheme), train, progress=False)
+        train_s = time.perf_counter() - t0
+        x = sample_clouds(net, cfg, n=len(refs), seed=seed)
+        out[scheme] = evaluate(x, refs) | {"train_s": train_s, "updates": len(hist["loss"])}
+    return out
+
+# %% ../nbs/10_generation.ipynb #8938e955
+def _schemes_main(argv=None) -> None:
+    "python -m gpointnet_nb.generate OUT.json [--data ROOT] [sizes]: the full-size three-scheme table, as JSON."
+    import argparse, subprocess
+    from gpointnet_nb.core import atomic_path
+    from gpointnet_nb.data import load_modelnet10
+    from gpointnet_nb.train import TrainConfig
+    p = argparse.ArgumentParser(prog="python -m gpointnet_nb.generate")
+    p.add_argument("out"); p.add_argument("--data", default=None); p.add_argument("--category", default="chair")
+    for k, v in dict(n_iters=200, n_points=256, batch_size=16, n_steps=32, n_refs=100, seed=0).items(): p.add_argument(f"--{k.replace('_', '-')}", type=int, default=v)
+    a = p.parse_args(argv)
+    cfg = TrainConfig(n_points=a.n_points, batch_size=a.batch_size, n_iters=a.n_iters, n_steps=a.n_steps, point_widths=(64, 64, 128),
+                      global_widths=(128, 64), seed=a.seed, device="cpu", compile=True)
+    train = load_modelnet10(a.data, a.category, "train", n_points=None)
+    test = load_modelnet10(a.data, a.category, "test", n_points=a.n_points)[: a.n_refs]
+    results = compare_schemes(cfg, train, test) | baselines(load_modelnet10(a.data, a.category, "train", n_points=a.n_points, seed=1), test)
+    res = {"command": "python -m gpointnet_nb.generate " + " ".join(sys.argv[1:] if argv is None else argv),
+           "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
+           "protocol": f"{a.category}, {len(train)} training shapes, {len(test)} test shapes, N={a.n_points}, B={a.batch_size}, "
+                       f"K={a.n_steps}, {a.n_iters} updates per scheme; samples: short-run from noise, seed 0",
+           "results": results}
+    with atomic_path(a.out, suffix=".json") as tmp: tmp.write_text(json.dumps(res, indent=2))
+    print(json.dumps(res, indent=2))
+
+if __name__ == "__main__" and "__file__" in globals():   # the module run as a script, not this notebook
+    import sys; _schemes_main()
