@@ -21,8 +21,12 @@ __all__ = ['PRESETS', 'positive_int', 'nonneg_int', 'positive_float', 'seed_int'
 # %% ../nbs/15_cli.ipynb #48dbe758
 PRESETS = {
     "tiny": dict(n_points=64, batch_size=4, n_iters=3, n_steps=4, point_widths=(16, 16), global_widths=(16,)),
+    # what `make demo` runs: fp32 + torch.compile (bf16 is emulated, so slower, on CPUs without native bf16: 08a_speed)
     "cpu": dict(n_points=512, batch_size=32, n_iters=400, n_steps=64, point_widths=(64, 64, 128),
-                global_widths=(128, 64), seed=0, precision="bf16", compile=True),
+                global_widths=(128, 64), seed=0, precision="fp32", compile=True),
+    # the course's 20-minute CPU chair model (10_generation): the cpu network on a wall-clock budget
+    "cpu20": dict(n_points=512, batch_size=32, n_iters=5000, n_steps=64, point_widths=(64, 64, 128),
+                  global_widths=(128, 64), seed=0, precision="fp32", compile=True, max_minutes=20.0),
     "full": dict(precision="bf16"),
 }
 
@@ -100,6 +104,7 @@ def _train_parser(sub):
         t.add_argument(f"--{flag}", type=typ, default=None)
     t.add_argument("--precision", choices=("fp32", "bf16"), default=None, help="bf16: bfloat16 autocast of the network")
     t.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None, help="torch.compile the network")
+    t.add_argument("--max-minutes", type=positive_float, default=None, help="wall-clock budget of the training (preset cpu20: 20)")
     t.add_argument("--n-samples", type=positive_int, default=16, help="clouds to draw in samples.png")
     t.add_argument("--ckpt-every", type=positive_int, default=None, help="also checkpoint OUT/model.pt every this many updates")
     t.add_argument("--resume", action="store_true", help="continue the run checkpointed in OUT/model.pt")
@@ -151,14 +156,8 @@ def _parser() -> argparse.ArgumentParser:
 def draw_samples(net, cfg, n: int = 16, n_points: int | None = None, n_steps: int | None = None,
                  seed: int = 0, device=None):
     "`n` clouds from the short-run sampler of a trained network (config `cfg`), from seeded noise; (n, N, 3) on the CPU."
-    import torch
-    from gpointnet_nb.core import get_device, seed_everything
-    from gpointnet_nb.langevin import langevin_sample
-    device = get_device(device) if device is not None else next(net.parameters()).device
-    seed_everything(seed)
-    x0 = torch.randn(n, n_points or cfg.n_points, 3, device=device) * cfg.ref_sigma
-    x = langevin_sample(net.to(device), x0, n_steps or cfg.n_steps, cfg.step_size, cfg.ref_sigma, cfg.clip, precision=cfg.precision)
-    return x.float().cpu()
+    from gpointnet_nb.generate import sample_clouds
+    return sample_clouds(net, cfg, n=n, seed=seed, n_points=n_points, n_steps=n_steps, device=device)
 
 def save_samples(x, png: Path, title: str = "") -> Path:
     "Write clouds `x` (n, N, 3) as a PNG grid and as a `.npy` of the same name; both are replaced together, or neither."
@@ -203,7 +202,7 @@ def train_command(a: argparse.Namespace) -> Path:
     from gpointnet_nb.data import load_modelnet10
     from gpointnet_nb.train import fit, is_main_process
     t0, out = time.perf_counter(), Path(a.out)
-    cfg = preset_config(a.preset, n_iters=a.n_iters, batch_size=a.batch_size, n_points=a.n_points, n_steps=a.n_steps,
+    cfg = preset_config(a.preset, n_iters=a.n_iters, max_minutes=a.max_minutes, batch_size=a.batch_size, n_points=a.n_points, n_steps=a.n_steps,
                         seed=a.seed, lr=a.lr, step_size=a.step_size, device=a.device, precision=a.precision, compile=a.compile)
     stage = _staging_dir(out)  # before any work: an unwritable --out fails now, not after training
     try:
@@ -234,12 +233,13 @@ def _write_outputs(stage: Path, out: Path, a, cfg, net, hist: dict, data, held_o
     if a.ckpt_every or a.resume: shutil.copyfile(out / "model.pt", stage / "model.pt")  # fit's, with the training state
     else: save_checkpoint(stage / "model.pt", net, cfg, extra={"category": a.category, "data": str(a.data), "history": hist})
     x = draw_samples(net, cfg, n=a.n_samples, seed=cfg.seed)
-    save_samples(x, stage / "samples.png", f"{a.category}: {cfg.n_iters} updates, K={cfg.n_steps}, N={cfg.n_points}")
+    updates = len(hist["loss"])  # fewer than n_iters when a max_minutes budget ran out
+    save_samples(x, stage / "samples.png", f"{a.category}: {updates} updates, K={cfg.n_steps}, N={cfg.n_points}")
     t_end = time.perf_counter()
     _write_json(stage / "run.json", {"command": "train", "category": a.category, "data": a.data or "embedded sample",
-        "preset": a.preset, "config": asdict(cfg), "n_train_shapes": len(data), "n_parameters": count_parameters(net),
+        "preset": a.preset, "config": asdict(cfg), "n_train_shapes": len(data), "updates": updates, "n_parameters": count_parameters(net),
         "timings_s": {"load": t["load"] - t["t0"], "train": t_train - t["load"], "sample_and_save": t_end - t_train,
-                      "per_update": (t_train - t["load"]) / max(cfg.n_iters, 1), "total": t_end - t["t0"]},
+                      "per_update": (t_train - t["load"]) / max(updates, 1), "total": t_end - t["t0"]},
         "held_out_scores": _scores(net, cfg, held_out), "final": {k: v[-1] for k, v in hist.items() if v},
         "versions": {"gpointnet_nb": gpointnet_nb.__version__, "torch": torch.__version__, "python": platform.python_version()},
         "device": str(next(net.parameters()).device), "checkpoint": str(out / "model.pt")})

@@ -43,6 +43,8 @@ def _check_config(cfg) -> None:
         if not isinstance(w, tuple) or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in w):
             raise bad(name, "expected a tuple of positive integers")
     if not cfg.point_widths: raise bad("point_widths", "the per-point MLP needs at least one layer")
+    if cfg.max_minutes is not None and (isinstance(cfg.max_minutes, bool) or not isinstance(cfg.max_minutes, (int, float))
+                                        or not cfg.max_minutes > 0): raise bad("max_minutes", "expected None or a number > 0")
     for name in _POSITIVE + ("step_size", "reinit_prob", "lr_backoff"):
         v = getattr(cfg, name)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 or (v == 0 and name in _POSITIVE):
@@ -83,6 +85,7 @@ class TrainConfig:
     max_recoveries: int = 5         # divergence guard: rollbacks before giving up
     lr_backoff: float = 0.1         # ... each multiplies the learning rate by this
     max_spread: float = 2.0         # synthesis std above this × the data's counts as divergence
+    max_minutes: float | None = None  # wall-clock budget: stop after this many minutes (None: run all n_iters)
     max_f: float = 1e4              # |f| per point above this counts as divergence
 
     def __post_init__(self):
@@ -401,6 +404,15 @@ def _all_ranks(obj) -> list:
     return out
 
 # %% ../nbs/08_training.ipynb #70b3c5a4
+def _out_of_time(cfg: TrainConfig, t0: float, world: int, device) -> bool:
+    "True once `cfg.max_minutes` have passed since `t0` (rank 0 decides for all processes under torchrun)."
+    if cfg.max_minutes is None: return False
+    late = time.perf_counter() - t0 > 60 * cfg.max_minutes
+    if world == 1: return late
+    flag = torch.tensor(float(late), device=device)    # one decision for all ranks, or DDP would hang
+    dist.broadcast(flag, 0)
+    return bool(flag.item())
+
 def fit(
     cfg: TrainConfig,             # what to train, and how
     data: Tensor,                 # training clouds, (M, N ≥ cfg.n_points, 3), on the CPU
@@ -423,7 +435,7 @@ def fit(
     model = nn.parallel.DistributedDataParallel(energy) if world > 1 else energy
     batches, ref = _batches(data, cfg, run.data_gen, device), max(cfg.ref_sigma, float(data[:256].std()))
     bar, snap, t0 = _Progress(cfg.n_iters, run.step, progress and rank == 0), run.snapshot(), time.perf_counter() - (run.hist["seconds"] or [0])[-1]
-    while run.step < cfg.n_iters:
+    while run.step < cfg.n_iters and not _out_of_time(cfg, t0, world, device):
         m = train_step(model, run.opt, next(batches), cfg, run.buffer, run.chain_gen, chain_net=energy)
         if reason := _diverged(m, cfg, ref): snap = _recover(run, snap, reason); bar.goto(run.step); continue
         run.record(m, time.perf_counter() - t0); bar.update(run.step, m)

@@ -29,6 +29,19 @@ def test_train_then_sample(tmp_path):
     assert r2.returncode == 0 and np.array_equal(np.load(tmp_path / "again.npy"), x)  # seeded: reproducible
 
 
+def test_eval_scores_a_checkpoint(tmp_path):
+    "gpointnet eval: the model's scores beside the two baselines, as one JSON object; a missing file is one line."
+    assert gpointnet("train", "--preset", "tiny", "--out", tmp_path / "run", "--n-samples", 2).returncode == 0
+    r = gpointnet("eval", "--ckpt", tmp_path / "run" / "model.pt", "--n-samples", 6, "--n-points", 64, "--baselines", "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert set(d) == {"model", "train split", "noise", "protocol"} and d["protocol"]["n_refs"] == 6
+    assert all(0 <= d[k]["1-NNA-CD"] <= 1 and 0 < d[k]["COV-CD"] <= 1 for k in ("model", "train split", "noise"))
+    assert d["noise"]["1-NNA-CD"] > d["train split"]["1-NNA-CD"]
+    r = gpointnet("eval", "--ckpt", tmp_path / "none.pt")
+    assert r.returncode == 1 and "checkpoint not found" in r.stderr and "Traceback" not in r.stderr
+
+
 def test_flags_override_the_preset(tmp_path):
     r = gpointnet("train", "--preset", "tiny", "--n-iters", 2, "--n-points", 32, "--precision", "fp32", "--out", tmp_path)
     assert r.returncode == 0, r.stderr
