@@ -4,6 +4,7 @@
 
 # %% ../nbs/02_ebgan.ipynb #ef07f508
 from __future__ import annotations
+import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
@@ -12,7 +13,7 @@ from .core import frozen
 from .gan import mlp
 
 # %% auto #0
-__all__ = ['AutoencoderEnergy', 'ebgan_d_loss', 'pull_away', 'ebgan_g_loss', 'ebgan_g_step', 'fit_ebgan']
+__all__ = ['AutoencoderEnergy', 'ebgan_d_loss', 'pull_away', 'ebgan_g_loss', 'ebgan_g_step', 'fit_ebgan', 'show_energy']
 
 # %% ../nbs/02_ebgan.ipynb #8d3fc47a
 class AutoencoderEnergy(nn.Module):
@@ -62,11 +63,35 @@ def ebgan_g_step(G: nn.Module, D: nn.Module, opt_g: torch.optim.Optimizer, batch
 
 def fit_ebgan(G: nn.Module, D: nn.Module, sample_data, n_iters: int = 1500, batch_size: int = 256, lr: float = 1e-3,
               margin: float = 0.5, pt_weight: float = 0.0, progress: bool = True) -> dict:
-    "Alternate Adam steps on L_D and L_G of eq. (1) (plus the pull-away term)."
+    "Alternate Adam steps on L_D and L_G of eq. (1) (plus the pull-away term); log D(x), D(G(z)) and the hinge."
     opt_d, opt_g = (torch.optim.Adam(m.parameters(), lr=lr, betas=(0.5, 0.999)) for m in (D, G))
-    hist = {"d_loss": [], "g_loss": []}
+    hist = {"d_loss": [], "g_loss": [], "e_real": [], "e_fake": [], "hinge_active": []}
     for _ in tqdm(range(n_iters), disable=not progress, desc="ebgan"):
-        ld = ebgan_d_loss(D(sample_data(batch_size))[0], D(G.sample(batch_size).detach())[0], margin)
+        e_real, e_fake = D(sample_data(batch_size))[0], D(G.sample(batch_size).detach())[0]
+        ld = ebgan_d_loss(e_real, e_fake, margin)
         opt_d.zero_grad(set_to_none=True); ld.backward(); opt_d.step()
+        hist["e_real"].append(e_real.mean().item()); hist["e_fake"].append(e_fake.mean().item())
+        hist["hinge_active"].append((e_fake < margin).float().mean().item())   # fakes the hinge still pushes up
         hist["d_loss"].append(ld.item()); hist["g_loss"].append(ebgan_g_step(G, D, opt_g, batch_size, pt_weight).item())
     return hist
+
+# %% ../nbs/02_ebgan.ipynb #0a4e0200
+def show_energy(
+    energy,                  # callable (n, 2) -> (n,) energies
+    lim: float = 3.0,        # the square [-lim, lim]² is drawn
+    n: int = 121,            # grid points per axis
+    samples: Tensor | None = None,   # points to overlay
+    centres: Tensor | None = None,   # mode centres to mark
+    log: bool = True,        # colour by log10 of the energy
+    ax=None, title: str = "",
+):
+    "Heat map of a 2-D energy function, with samples and centres on top."
+    g = torch.linspace(-lim, lim, n)
+    xy = torch.stack(torch.meshgrid(g, g, indexing="xy"), -1).reshape(-1, 2)
+    with torch.no_grad(): e = energy(xy).reshape(n, n)
+    if ax is None: _, ax = plt.subplots(figsize=(3.2, 3.2))
+    im = ax.imshow(e.clamp_min(1e-12).log10() if log else e, extent=(-lim, lim, -lim, lim), origin="lower", cmap="viridis")
+    if samples is not None: ax.scatter(samples[:, 0], samples[:, 1], s=1, c="white", alpha=0.3)
+    if centres is not None: ax.scatter(centres[:, 0], centres[:, 1], s=30, marker="x", c="red")
+    ax.set(xticks=[], yticks=[], title=title); plt.colorbar(im, ax=ax, fraction=0.046)
+    return ax

@@ -13,7 +13,8 @@ from tqdm import tqdm
 from .core import frozen
 
 # %% auto #0
-__all__ = ['d_loss', 'g_loss', 'mlp', 'Generator', 'Discriminator', 'ring_of_gaussians', 'mode_coverage', 'fit_gan', 'show_2d']
+__all__ = ['d_loss', 'g_loss', 'mlp', 'Generator', 'Discriminator', 'ring_of_gaussians', 'covered_modes', 'mode_coverage',
+           'fit_gan', 'show_2d', 'show_losses']
 
 # %% ../nbs/01_gan.ipynb #2baa945b
 def d_loss(
@@ -67,18 +68,23 @@ def ring_of_gaussians(
     return centres[k] + std * torch.randn(n, 2, generator=gen), centres
 
 # %% ../nbs/01_gan.ipynb #0f8ec1d9
-def mode_coverage(
+def covered_modes(
     x: Tensor,            # samples (n, 2)
     centres: Tensor,      # mode centres (k, 2)
     std: float = 0.05,    # the modes' std
     n_std: float = 3.0,   # a sample belongs to a mode within n_std·std of its centre
     min_share: float = 0.25,  # a mode counts as covered with ≥ min_share of its fair share n/k
-) -> tuple[int, float]:   # (modes covered, fraction of samples near some mode)
-    "How many modes a set of samples covers, and how many samples are of high quality."
+) -> tuple[list[int], float]:  # (indices of the covered modes, fraction of samples near some mode)
+    "Which modes a set of samples covers, and how many samples are of high quality."
     d = torch.cdist(x.float(), centres.float())            # (n, k)
     near = d.min(1).values < n_std * std
     counts = torch.bincount(d.argmin(1)[near], minlength=len(centres))
-    return int((counts >= min_share * len(x) / len(centres)).sum()), near.float().mean().item()
+    return (counts >= min_share * len(x) / len(centres)).nonzero().flatten().tolist(), near.float().mean().item()
+
+def mode_coverage(x: Tensor, centres: Tensor, **kwargs) -> tuple[int, float]:  # (modes covered, fraction near a mode)
+    "How many modes a set of samples covers (`covered_modes`' options), and the fraction of high-quality samples."
+    modes, quality = covered_modes(x, centres, **kwargs)
+    return len(modes), quality
 
 # %% ../nbs/01_gan.ipynb #c17b3494
 def fit_gan(
@@ -116,3 +122,20 @@ def show_2d(samples: list, titles: list, centres: Tensor | None = None, lim: flo
         if centres is not None: ax.scatter(centres[:, 0], centres[:, 1], s=30, marker="x", c="red")
         ax.set(xlim=(-lim, lim), ylim=(-lim, lim), xticks=[], yticks=[], title=t); ax.set_aspect("equal")
     return axs[0]
+
+# %% ../nbs/01_gan.ipynb #29be5677
+def show_losses(
+    hist: dict,                 # training history of lists, e.g. from `fit_gan`
+    keys: tuple = ("d_loss", "g_loss"),  # which curves to draw
+    refs: dict | None = None,   # horizontal reference lines {label: value}
+    window: int = 50,           # moving-average window
+    ax=None,
+):
+    "Moving averages of training curves, with optional reference lines."
+    if ax is None: _, ax = plt.subplots(figsize=(6, 2.6))
+    for k in keys:
+        v = torch.tensor(hist[k], dtype=torch.float64)
+        ax.plot(v.unfold(0, window, 1).mean(1) if len(v) >= window else v, label=k)
+    for i, (label, y) in enumerate((refs or {}).items()): ax.axhline(y, ls="--", lw=0.8, c=f"C{i}", label=label)
+    ax.set(xlabel="update", ylabel=f"moving average ({window})"); ax.legend(fontsize=7)
+    return ax
