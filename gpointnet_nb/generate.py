@@ -145,7 +145,7 @@ def _schemes_main(argv=None) -> None:
     for k, v in dict(n_iters=200, n_points=256, batch_size=16, n_steps=32, n_refs=100, seed=0).items(): p.add_argument(f"--{k.replace('_', '-')}", type=int, default=v)
     a = p.parse_args(argv)
     cfg = TrainConfig(n_points=a.n_points, batch_size=a.batch_size, n_iters=a.n_iters, n_steps=a.n_steps, point_widths=(64, 64, 128),
-                      global_widths=(128, 64), seed=a.seed, device="cpu", compile=True)
+                      global_widths=(128, 64), seed=a.seed, device="cpu")
     train = load_modelnet10(a.data, a.category, "train", n_points=None)
     test = load_modelnet10(a.data, a.category, "test", n_points=a.n_points)[: a.n_refs]
     results = compare_schemes(cfg, train, test) | baselines(load_modelnet10(a.data, a.category, "train", n_points=a.n_points, seed=1), test)

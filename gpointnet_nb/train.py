@@ -204,7 +204,7 @@ def train_step(
     x0 = chain_starts(x_real, cfg, buffer, generator)     # global batch: the same draws on every process
     x_real, x0 = _shard(x_real), _shard(x0)               # this process's share (all of it without torchrun)
     with frozen(net):
-        x_syn = langevin_sample(chain_net or net, x0, cfg.n_steps, cfg.step_size, cfg.ref_sigma, cfg.clip,
+        x_syn = langevin_sample(net if chain_net is None else chain_net, x0, cfg.n_steps, cfg.step_size, cfg.ref_sigma, cfg.clip,
                                 precision=cfg.precision)
     if buffer is not None: buffer.push(_gather(x_syn))
     with _autocast(cfg, x_real.device):

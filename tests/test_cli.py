@@ -42,6 +42,16 @@ def test_eval_scores_a_checkpoint(tmp_path):
     assert r.returncode == 1 and "checkpoint not found" in r.stderr and "Traceback" not in r.stderr
 
 
+def test_the_demo_path_compiles(tmp_path):
+    "What `make demo` runs (preset cpu: fp32, torch.compile), at a tiny size: compiled for real, no fallback to eager."
+    r = gpointnet("train", "--preset", "cpu", "--n-iters", 2, "--n-points", 32, "--batch-size", 4, "--n-steps", 2,
+                  "--n-samples", 2, "--out", tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "torch.compile is not available" not in r.stderr, r.stderr
+    cfg = json.loads((tmp_path / "run.json").read_text())["config"]
+    assert cfg["compile"] is True and cfg["precision"] == "fp32" and cfg["n_points"] == 32
+
+
 def test_flags_override_the_preset(tmp_path):
     r = gpointnet("train", "--preset", "tiny", "--n-iters", 2, "--n-points", 32, "--precision", "fp32", "--out", tmp_path)
     assert r.returncode == 0, r.stderr
