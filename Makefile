@@ -58,7 +58,9 @@ book: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=nbs
 
-test: check-export check-clean nbtest pytest book
+# nbdev_test is not part of `test`: tests/test_notebooks.py executes every notebook with papermill (which, unlike
+# nbdev_test, also runs `eval: false` cells), and running each notebook twice cost CI minutes; `make nbtest` still works
+test: check-export check-clean pytest book
 
 clean:
 	rm -rf book/_build book/executed book/_vendor book/_extra _proc
