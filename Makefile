@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: demo test install export check-export check-clean nbtest pytest book lab clean
+.PHONY: demo test install export check-export check-clean nbtest pytest book browser lab clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,12 +45,18 @@ nbtest: export
 	$(BIN)/nbdev_test --n_workers 1 --timing
 
 pytest: export
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/test_book_browser.py
+
+# every built page in headless Chromium (skips if chromium is not installed; .ci/run installs it)
+browser: book
+	$(BIN)/python -m pytest tests/test_book_browser.py
 
 book: $(STAMP)
 	@test -d book/executed || { echo "book/executed/ is missing: run 'make pytest' first (it executes the notebooks)"; exit 1; }
 	rm -rf book/_vendor/mathjax book/executed/images && mkdir -p book/_vendor && cp -r nbs/images book/executed/images
 	cp -r "$$($(BIN)/python -c 'import jupyter_server_mathjax as m, pathlib; print(pathlib.Path(m.__file__).parent / "static")')" book/_vendor/mathjax
+	mkdir -p book/_extra/snapshots
+	$(BIN)/python book/prepare_pages.py  # TOC from nbs/, strip nbdev directives, Next links, generated pages
 	$(BIN)/jupyter-book build book --warningiserror --nitpick --keep-going
 	@echo "book: $(CURDIR)/book/_build/html/index.html"
 
@@ -60,7 +66,7 @@ lab: $(STAMP)
 
 # nbdev_test is not part of `test`: tests/test_notebooks.py executes every notebook with papermill (which, unlike
 # nbdev_test, also runs `eval: false` cells), and running each notebook twice cost CI minutes; `make nbtest` still works
-test: check-export check-clean pytest book
+test: check-export check-clean pytest book browser
 
 clean:
 	rm -rf book/_build book/executed book/_vendor book/_extra _proc

@@ -74,18 +74,22 @@ def _frames(chain) -> np.ndarray:
     return np.stack([_as_clouds(c)[0] for c in chain])
 
 # %% ../nbs/05_viz.ipynb #c9f5d1e3
-def interactive_mode() -> bool:
-    "True in a live Jupyter kernel with k3d and ipywidgets, unless `GPOINTNET_VIZ=static` or `CI` is set."
-    mode = os.environ.get("GPOINTNET_VIZ", "auto")
+def _decide(mode: str, ci: bool, has_widgets: bool, in_kernel: bool) -> bool:
+    "The rule behind `interactive_mode`: static if asked (or on CI), widgets need k3d + ipywidgets, and a kernel in auto."
     if mode not in ("auto", "static", "interactive"):
         raise ValueError(f"GPOINTNET_VIZ={mode!r}: expected 'auto', 'static' or 'interactive'")
-    if mode == "static" or (mode == "auto" and os.environ.get("CI")): return False
+    if mode == "static" or not has_widgets: return False
+    return mode == "interactive" or (in_kernel and not ci)
+
+def interactive_mode() -> bool:
+    "True in a live Jupyter kernel with k3d and ipywidgets, unless `GPOINTNET_VIZ=static` or `CI` is set."
     try: import k3d, ipywidgets  # noqa: F401
-    except ImportError: return False
-    if mode == "interactive": return True
+    except ImportError: has_widgets = False
+    else: has_widgets = True
     try: from IPython import get_ipython
-    except ImportError: return False
-    return type(get_ipython()).__name__ == "ZMQInteractiveShell"  # a kernel (not a script, not nbdev_test)
+    except ImportError: in_kernel = False
+    else: in_kernel = type(get_ipython()).__name__ == "ZMQInteractiveShell"  # a kernel (not a script, not nbdev_test)
+    return _decide(os.environ.get("GPOINTNET_VIZ", "auto"), bool(os.environ.get("CI")), has_widgets, in_kernel)
 
 # %% ../nbs/05_viz.ipynb #e1b7f3a5
 def _height_colors(z: np.ndarray, lim: float = 1.0, cmap: str = "viridis") -> np.ndarray:
@@ -99,7 +103,7 @@ def _layout(count: int, spacing: float, elev: float, azim: float) -> tuple[np.nd
     d = np.array([np.cos(e) * np.cos(a), np.cos(e) * np.sin(a), np.sin(e)])  # unit vector from the scene to the eye
     right = np.cross(-d, [0.0, 0.0, 1.0]); right /= np.linalg.norm(right)     # the screen's right, z up
     offsets = (np.arange(count) - (count - 1) / 2)[:, None] * spacing * right
-    eye = d * (2.2 + 0.6 * spacing * (count - 1))                            # far enough for the whole row
+    eye = d * (2.0 + 0.45 * spacing * (count - 1))                           # far enough for the whole row
     return offsets, [*eye, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
 
 # %% ../nbs/05_viz.ipynb #f2c8a4b6
@@ -128,7 +132,7 @@ def k3d_clouds(
                            shader="3d", name=str(titles[i]) if titles is not None else f"cloud {i}")
         if titles is not None:
             plot += k3d.text2d(str(titles[i]), position=((i + 0.5) / len(x), 0.04), reference_point="ct",
-                               color=0x333333, size=0.9, label_box=False)
+                               color=0x333333, size=0.9, label_box=False, is_html=True)
     plot.camera = camera
     return plot
 

@@ -18,9 +18,17 @@ def test_hidden_cells_are_removed_from_the_book():
 
 
 def test_every_notebook_is_in_the_book():
-    toc = (REPO / "book" / "_toc.yml").read_text()
+    "`make book` writes book/_toc.yml from nbs/: every notebook is in it, in a part chosen by its number (no fallback)."
+    sys.path.insert(0, str(REPO / "book"))
+    from prepare_pages import part_of, toc_text, page_order
+    toc = toc_text()
     for nb in NBS.glob("*.ipynb"):
         assert f"executed/{nb.stem}" in toc, f"{nb.name} is not in book/_toc.yml"
+        assert nb.stem == "index" or part_of(nb.stem), f"{nb.name}: add its number to PARTS in book/prepare_pages.py"
+    assert part_of("02a_theory") == "Foundations" and part_of("04a_meshes") == "Appendix" and part_of("99_x") is None
+    assert part_of("10_generation") == "Energy-based learning" and part_of("12_interpolation") == "Applications"
+    order = page_order()
+    assert order[0] == "executed/index" and order[-1] == "references" and len(order) == len(set(order))
 
 
 def test_notebooks_follow_the_skeleton():

@@ -16,3 +16,13 @@ assert len(axes) == 3 and all(a.get_visible() for a in axes)
 assert len(viz.chain_slider(np.zeros((9, 10, 3)), panels=3)) == 3
 """
     subprocess.run([sys.executable, "-c", code], check=True, env={"GPOINTNET_VIZ": "interactive", "PATH": ""})
+
+
+def test_jupyterlab_can_show_the_widgets():
+    "`make lab` runs this environment's JupyterLab: the widget manager and anywidget (which k3d 3 renders through) are there."
+    from pathlib import Path
+    jupyter = Path(sys.executable).parent / "jupyter"
+    out = subprocess.run([str(jupyter), "labextension", "list"], capture_output=True, text=True, check=True)
+    listing = out.stdout + out.stderr
+    for ext in ("@jupyter-widgets/jupyterlab-manager", "anywidget"):
+        assert f"{ext} v" in listing and "enabled" in listing, f"JupyterLab lacks {ext}:\n{listing}"
