@@ -9,7 +9,7 @@
    executed/performance.md (nbs/results/bench.json, or how to make it).
 """
 from __future__ import annotations
-import json, re, subprocess, sys
+import json, re, shlex, subprocess, sys
 from pathlib import Path
 
 BOOK = Path(__file__).resolve().parent
@@ -59,10 +59,19 @@ def toc_text(nbs: Path = NBS) -> str:
 
 
 DIRECTIVE = re.compile(r"^\s*#\|.*$\n?", re.M)
+# a temporary path printed by a cell (e.g. a checkpoint the tests write into pytest's tmp folder) means nothing to a
+# reader: keep the file name, drop the machine-specific folders
+TMP_PATH = re.compile(r"(?:/private)?(?:/tmp|/var/folders)/[^\s'\"]*/([^/\s'\"]+)")
+
+
+def _untemp(text):
+    "Replace temporary folders in an output's text (a string or a list of lines) by `$TMPDIR/…/`."
+    fix = lambda t: TMP_PATH.sub(r"$TMPDIR/…/\1", t)
+    return [fix(t) for t in text] if isinstance(text, list) else fix(text)
 
 
 def polish(nb: dict, next_page: str | None) -> dict:
-    "Strip `#|` lines, drop papermill's injected-parameters cells and empty code cells, end with a 'Next:' link."
+    "Strip `#|` lines, drop papermill's injected-parameters cells and empty code cells, hide temporary folders, end with 'Next:'."
     cells = []
     for c in nb["cells"]:
         tags = c.get("metadata", {}).get("tags", [])
@@ -70,6 +79,9 @@ def polish(nb: dict, next_page: str | None) -> dict:
         if c["cell_type"] == "code":
             c["source"] = DIRECTIVE.sub("", "".join(c["source"]))
             if not c["source"].strip() and not c.get("outputs"): continue
+            for o in c.get("outputs", []):
+                if "text" in o: o["text"] = _untemp(o["text"])
+                if "text/plain" in o.get("data", {}): o["data"]["text/plain"] = _untemp(o["data"]["text/plain"])
         cells.append(c)
     if next_page is not None:
         cells.append({"cell_type": "markdown", "id": "book-next", "metadata": {"tags": [NEXT_TAG]},
@@ -112,8 +124,8 @@ def _outputs(nb: dict) -> list[tuple[str, str]]:
 
 def _papermill_command(stem: str, params: dict) -> str:
     "The papermill command that executes nbs/<stem>.ipynb into the book (temporary paths shown as runs/...)."
-    ps = "".join(f" -p {k} {json.dumps(v) if not isinstance(v, str) else v!r}" for k, v in params.items())
-    ps = re.sub(r"'[^']*(/tmp/|pytest-of)[^']*'", f"runs/{stem}.pt", ps)
+    shown = {k: f"runs/{stem}.pt" if isinstance(v, str) and TMP.search(v) else v for k, v in params.items()}
+    ps = "".join(f" -p {k} {shlex.quote(v if isinstance(v, str) else json.dumps(v))}" for k, v in shown.items())
     return f"GPOINTNET_VIZ=static papermill --cwd nbs nbs/{stem}.ipynb book/executed/{stem}.ipynb{ps}"
 
 
