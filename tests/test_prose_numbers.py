@@ -34,8 +34,6 @@ ALLOWLIST: dict[tuple[str, str], str] = {
     ("04a_meshes", "1.56"): "hostile: maximum ratio, measured elsewhere",
     # helper "hostile" (15_cli): an exit code (128 + SIGTERM) in the exit-code table, a constant; a code span would exempt it
     ("15_cli", "143"): "hostile: exit code of SIGTERM",
-    # lead (10_generation): the full copy's number of training chairs, in a code comment but printed by no cell
-    ("10_generation", "889"): "lead: training chairs of the full ModelNet10 copy",
     # helper "book" (index): the demo picture's caption, produced by `make demo`, not by a cell
     ("index", "512"): "book: points per cloud of the make-demo picture",
 }
