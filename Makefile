@@ -62,7 +62,7 @@ book: $(STAMP)
 
 # the course in JupyterLab, run by this .venv's Python (PATH above), with k3d views and ipywidgets sliders; Ctrl-C stops
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=nbs
+	$(BIN)/jupyter lab --ServerApp.root_dir=nbs $$([ "$$(id -u)" = 0 ] && echo --allow-root)  # root: containers, CI boxes
 
 # nbdev_test is not part of `test`: tests/test_notebooks.py executes every notebook with papermill (which, unlike
 # nbdev_test, also runs `eval: false` cells), and running each notebook twice cost CI minutes; `make nbtest` still works
