@@ -1,0 +1,72 @@
+"""Full-split classification measurement for nbs/13_classification.ipynb (writes nbs/results/classification.json).
+
+    .venv/bin/python nbs/results/classify_full.py --data ../shared/realdata/data/modelnet10_pc_2048
+
+1. trains an energy network WITHOUT labels on all 3,991 ModelNet10 training clouds (the network of the `cpu` preset of
+   `gpointnet train`, shorter chains, for at most `--minutes` of wall clock; skipped when `--ckpt` already exists);
+2. for each seed: features of the trained net and of a randomly initialised net of the same architecture,
+   a linear SVM with C chosen by 5-fold CV on the training split only, accuracy on the 908 test clouds.
+"""
+import argparse, dataclasses, json, sys, time
+from pathlib import Path
+import numpy as np
+import torch
+from gpointnet_nb.cli import preset_config
+from gpointnet_nb.data import load_modelnet10, modelnet_classes
+from gpointnet_nb.core import seed_everything
+from gpointnet_nb.train import _batches, build_model, load_checkpoint, save_checkpoint, train_step
+from gpointnet_nb.classify import classification_accuracy, random_feature_net
+
+p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
+p.add_argument("--ckpt", default="../runs/downstream/energy_all.pt", help="energy net on all classes (trained if missing)")
+p.add_argument("--n-iters", type=int, default=1000, help="at most this many energy-net updates when training")
+p.add_argument("--minutes", type=float, default=12, help="wall-clock budget of the training")
+p.add_argument("--train-points", type=int, default=256, help="points per cloud in training")
+p.add_argument("--n-steps", type=int, default=32, help="Langevin steps per update in training")
+p.add_argument("--n-points", type=int, default=1024, help="points per cloud for the features")
+p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+p.add_argument("--threads", type=int, default=1)
+p.add_argument("--out", default=str(Path(__file__).with_name("classification.json")))
+a = p.parse_args()
+torch.set_num_threads(a.threads)
+t0 = time.perf_counter()
+train = load_modelnet10(a.data, split="train", n_points=a.n_points)
+test = load_modelnet10(a.data, split="test", n_points=a.n_points, seed=1)
+ck = Path(a.ckpt)
+if ck.exists():
+    net, cfg, extra = load_checkpoint(ck)
+else:   # the `cpu` preset's network, shorter chains, no compile/amp (a shared CPU); stop at the wall-clock budget
+    cfg = preset_config("cpu", n_iters=a.n_iters, n_points=a.train_points, n_steps=a.n_steps, amp=False, compile=False, device="cpu")
+    data = load_modelnet10(a.data, split="train", n_points=None)[0]
+    net = build_model(cfg); opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=cfg.lr_decay_every, gamma=cfg.lr_decay)
+    seed_everything(cfg.seed); batches, ts, hist = _batches(data, cfg, torch.device("cpu")), time.perf_counter(), []
+    while len(hist) < cfg.n_iters and time.perf_counter() - ts < 60 * a.minutes:
+        hist.append(train_step(net, opt, next(batches), cfg)); sched.step()
+        if len(hist) % 10 == 0: print(len(hist), f"{time.perf_counter() - ts:.0f} s", hist[-1], flush=True)
+    cfg = dataclasses.replace(cfg, n_iters=len(hist))   # what was actually run
+    extra = {"train_seconds": time.perf_counter() - ts, "train_cpu_seconds": time.process_time(), "threads": a.threads,
+             "data": "all ModelNet10 training clouds, no labels", "history": {k: [h[k] for h in hist] for k in hist[0]}}
+    save_checkpoint(ck, net, cfg, extra)
+print(f"feature net ready: {extra}", flush=True)
+rows = []
+for s in a.seeds:
+    for kind, n in (("trained", net), ("random init", random_feature_net(cfg, s))):
+        r = classification_accuracy(n, train, test, seed=s)
+        rows.append({"features": kind, "seed": s} | r)
+        print(kind, s, r["accuracy"], r["C"], f"{r['seconds']:.0f} s", flush=True)
+summary = {}
+for kind in ("trained", "random init"):
+    acc = np.array([r["accuracy"] for r in rows if r["features"] == kind]) * 100
+    summary[kind] = {"mean": acc.mean(), "std": acc.std(ddof=1), "n": len(acc), "Cs": [r["C"] for r in rows if r["features"] == kind],
+                     "accuracies": acc.tolist()}
+cfg_d = {k: getattr(cfg, k) for k in ("n_points", "batch_size", "n_iters", "n_steps", "point_widths", "global_widths", "amp", "compile")}
+out = {"command": "python nbs/results/classify_full.py " + " ".join(sys.argv[1:]),
+       "budget": f"energy net: {cfg.n_iters} updates, {extra.get('train_seconds', float('nan')) / 60:.1f} min wall of training on {extra.get('threads', '?')} CPU thread(s) "
+                 f"of a shared 2-core machine, preset cpu {cfg_d}; features of {a.n_points} points per cloud",
+       "classes": modelnet_classes(a.data), "n_train": len(train[0]), "n_test": len(test[0]), "summary": summary,
+       "confusion_trained": next(r["confusion"] for r in rows if r["features"] == "trained"), "rows": rows,
+       "seconds": time.perf_counter() - t0, "torch": torch.__version__}
+Path(a.out).write_text(json.dumps(out, indent=1) + "\n")
+print(json.dumps(summary, indent=1))
