@@ -142,6 +142,19 @@ def _eval_parser(sub):
     e.add_argument("--json", action="store_true", help="print one JSON object")
     return e
 
+def _classify_parser(sub):
+    "Flags of `classify`; the work is `classify_command` in `13_classification`."
+    def run(a):
+        from gpointnet_nb.classify import classify_command
+        return classify_command(a)
+    c = add_command(sub, "classify", run, "linear SVM on a checkpoint's unsupervised features: test accuracy, C chosen on train only")
+    c.add_argument("--ckpt", required=True); c.add_argument("--data", default=None, help="<class>/<split>/*.npy folder (default: embedded sample)")
+    c.add_argument("--n-points", type=positive_int, default=1024); c.add_argument("--seed", type=seed_int, default=0)
+    c.add_argument("--folds", type=in_range(int, ge=2), default=5, help="cross-validation folds on the training split")
+    c.add_argument("--random-init", action="store_true", help="features of an untrained net of the same architecture (baseline)")
+    c.add_argument("--device", type=device_arg, default=None); c.add_argument("--json", action="store_true")
+    return c
+
 def _parser() -> argparse.ArgumentParser:
     "The `gpointnet` parser: one line per subcommand."
     p = _Parser(prog="gpointnet", description="Generative PointNet: train on point clouds and sample.")
@@ -150,6 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     _sample_parser(sub)
     _prepare_parser(sub)
     _eval_parser(sub)
+    _classify_parser(sub)
     return p
 
 # %% ../nbs/15_cli.ipynb #741f2231
