@@ -39,13 +39,14 @@ ck = Path(a.ckpt)
 if ck.exists():
     net, cfg, extra = load_checkpoint(ck)
 else:   # the `cpu` preset's network, shorter chains, no compile/amp (a shared CPU); stop at the wall-clock budget
-    cfg = preset_config("cpu", n_iters=a.n_iters, n_points=a.train_points, n_steps=a.n_steps, amp=False, compile=False, device="cpu")
+    cfg = preset_config("cpu", n_iters=a.n_iters, n_points=a.train_points, n_steps=a.n_steps, precision="fp32", compile=False, device="cpu")
     data = load_modelnet10(a.data, split="train", n_points=None)[0]
     net = build_model(cfg); opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=cfg.lr_decay_every, gamma=cfg.lr_decay)
-    seed_everything(cfg.seed); batches, ts, hist = _batches(data, cfg, torch.device("cpu")), time.perf_counter(), []
+    seed_everything(cfg.seed); ts, hist = time.perf_counter(), []
+    batches = _batches(data, cfg, torch.Generator().manual_seed(cfg.seed), torch.device("cpu"))
     while len(hist) < cfg.n_iters and time.perf_counter() - ts < 60 * a.minutes:
-        hist.append(train_step(net, opt, next(batches), cfg)); sched.step()
+        hist.append(train_step(net, opt, next(batches), cfg)); sched.step()   # (run with the train API of commit 4f4bacf)
         if len(hist) % 10 == 0: print(len(hist), f"{time.perf_counter() - ts:.0f} s", hist[-1], flush=True)
     cfg = dataclasses.replace(cfg, n_iters=len(hist))   # what was actually run
     extra = {"train_seconds": time.perf_counter() - ts, "train_cpu_seconds": time.process_time(), "threads": a.threads,
@@ -67,7 +68,7 @@ for kind in ("trained", "random init"):
     acc = np.array([r["accuracy"] for r in rows if r["features"] == kind]) * 100
     summary[kind] = {"mean": acc.mean(), "std": acc.std(ddof=1), "n": len(acc), "Cs": [r["C"] for r in rows if r["features"] == kind],
                      "accuracies": acc.tolist()}
-cfg_d = {k: getattr(cfg, k) for k in ("n_points", "batch_size", "n_iters", "n_steps", "point_widths", "global_widths", "amp", "compile")}
+cfg_d = {k: getattr(cfg, k) for k in ("n_points", "batch_size", "n_iters", "n_steps", "point_widths", "global_widths", "compile")}
 out = {"command": "python nbs/results/classify_full.py " + " ".join(sys.argv[1:]),
        "budget": f"energy net: {cfg.n_iters} updates, {extra.get('train_seconds', float('nan')) / 60:.1f} min wall of training on {extra.get('threads', '?')} CPU thread(s) "
                  f"of a shared 2-core machine, preset cpu {cfg_d}; features of {a.n_points} points per cloud; C from {a.Cs} by {a.folds}-fold CV",
