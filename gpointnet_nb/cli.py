@@ -154,6 +154,18 @@ def _classify_parser(sub):
     c.add_argument("--random-init", action="store_true", help="features of an untrained net of the same architecture (baseline)")
     c.add_argument("--device", type=device_arg, default=None); c.add_argument("--json", action="store_true")
     return c
+def _bench_parser(sub):
+    def run(a):
+        from gpointnet_nb.speed import bench_command
+        return bench_command(a)
+    b = add_command(sub, "bench", run, "time a Langevin step: the original's layout vs our fp32, bf16 and fast paths, against the GEMM peak")
+    b.add_argument("--quick", action="store_true", help="a short run (B = 2, 1 step)")
+    b.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    b.add_argument("--ckpt", default=None, help="also measure sampling fidelity on this trained checkpoint")
+    for flag in ("n-points", "batch-size", "n-steps", "reps", "chunk", "threads", "gemm-size"):
+        b.add_argument(f"--{flag}", type=positive_int, default={"n-points": 2048, "chunk": 2}.get(flag))
+    b.add_argument("--compile", action=argparse.BooleanOptionalAction, default=False, help="torch.compile our paths")
+    return b
 
 def _parser() -> argparse.ArgumentParser:
     "The `gpointnet` parser: one line per subcommand."
@@ -164,6 +176,7 @@ def _parser() -> argparse.ArgumentParser:
     _prepare_parser(sub)
     _eval_parser(sub)
     _classify_parser(sub)
+    _bench_parser(sub)
     return p
 
 # %% ../nbs/15_cli.ipynb #741f2231

@@ -6,7 +6,7 @@ import torch
 from conftest import NBS, EXECUTED, run_notebook
 
 NOTEBOOKS = sorted(p.stem for p in NBS.glob("*.ipynb"))
-PARAMETERISED = {"01_gan", "02_ebgan", "03_lagrangian", "07a_toy_ebm", "04_data", "04a_meshes", "08_training", "09_metrics", "10_generation", "13_classification", "14_robustness"}
+PARAMETERISED = {"01_gan", "02_ebgan", "03_lagrangian", "07a_toy_ebm", "04_data", "04a_meshes", "08_training", "08a_speed", "09_metrics", "10_generation", "13_classification", "14_robustness"}
 
 
 # figures each executed notebook must carry (the book shows these outputs)
