@@ -176,7 +176,8 @@ def _main(out: str) -> None:
     chairs = load_modelnet10(root, "chair", "test", n_points=None)[:16]
     res = {"command": f"python -m gpointnet_nb.metrics {out}", "data": root or "embedded sample",
            "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
-           "benchmark": benchmark_metrics(100, 2048), "emd_subsample": [emd_subsample_error(chairs, n) for n in (256, 512, 1024)]}
+           "load_average_before": os.getloadavg(), "benchmark": benchmark_metrics(100, 2048), "emd_subsample": [emd_subsample_error(chairs, n) for n in (256, 512, 1024)]}
+    res["load_average_after"] = os.getloadavg()   # other work on the machine slows every number here
     with atomic_path(out, suffix=".json") as tmp: tmp.write_text(json.dumps(res, indent=2))
     print(json.dumps(res, indent=2))
 
