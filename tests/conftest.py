@@ -21,6 +21,9 @@ def run_notebook(name: str, out: Path, **params) -> Path:
     import papermill as pm
     os.environ.pop("MPLBACKEND", None)  # a non-inline backend in the kernel would leave the book without figures
     os.environ["GPOINTNET_VIZ"] = "static"  # papermill's kernel looks live: static figures and book snapshots, no widgets
+    # one BLAS/OpenMP thread per kernel: the notebooks' small models gain nothing from a second thread, and when other
+    # work shares the cores, spinning thread pools made them up to ~14x slower (measured while 7 jobs shared 2 cores)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     out.parent.mkdir(parents=True, exist_ok=True)
     pm.execute_notebook(str(NBS / f"{name}.ipynb"), str(out), parameters=params, cwd=str(NBS),
                         kernel_name="python3", progress_bar=False, execution_timeout=600)
