@@ -125,3 +125,43 @@ def test_save_refuses_a_file_that_would_not_load(tmp_path, monkeypatch):
         save_checkpoint(tmp_path / "m.pt", T.build_model(SMALL), SMALL, extra={"v": 2})
     monkeypatch.undo()
     assert load_checkpoint(good)[2]["v"] == 1 and [p.name for p in tmp_path.iterdir()] == ["m.pt"]
+
+
+def torchrun(*args, nproc=2):
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}", *map(str, args)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=600, env={**os.environ, "OMP_NUM_THREADS": "1"})
+
+
+@pytest.mark.parametrize("init", ["noise", "persistent"])
+def test_two_processes_equal_one_with_the_same_global_batch(tmp_path, init):
+    """torchrun with 2 CPU processes (gloo) gives the one-process result for the same global batch: same batches and
+    chain starts, half the chains per process, gradients averaged. With step_size=0 the chains keep their starts, so the
+    per-process Langevin noise plays no part and the runs agree to float32 rounding (tolerance 1e-5), except the biases
+    that PointNorm cancels (see below)."""
+    import json
+    from dataclasses import asdict
+    cfg = replace(SMALL, batch_size=4, n_iters=4, step_size=0.0, init=init, buffer_size=8, reinit_prob=0.5)
+    r = torchrun(Path(__file__).parent / "ddp_fit.py", json.dumps(asdict(cfg)), tmp_path / "ddp.pt")
+    assert r.returncode == 0, r.stderr[-3000:]
+    one, _ = fit(cfg, load_modelnet10(category="chair", n_points=32)[:16], progress=False, ckpt_path=tmp_path / "one.pt")
+    two = load_checkpoint(tmp_path / "ddp.pt")[0].state_dict()
+    # the bias of a layer followed by PointNorm has an exactly zero gradient: its rounding noise, normalised by Adam,
+    # moves it by up to lr per update in either run, so it is only bounded
+    mlp = one.point_mlp
+    cancelled = {f"point_mlp.{i}.bias" for i in range(len(mlp) - 1) if type(mlp[i + 1]).__name__ == "PointNorm"}
+    assert cancelled
+    for k, v in one.state_dict().items():
+        if k in cancelled: assert (two[k] - v).abs().max() <= 2 * cfg.lr * cfg.n_iters
+        else: torch.testing.assert_close(two[k], v, atol=1e-5, rtol=1e-5)
+    assert not torch.equal(two["point_mlp.0.weight"], T.build_model(cfg).state_dict()["point_mlp.0.weight"])  # it trained
+    st = torch.load(tmp_path / "ddp.pt", weights_only=True)["train_state"]
+    assert st["step"] == 4 and len(st["rng"]) == 2                    # one RNG state per process
+    if init == "persistent": assert st["buffer"]["count"] == 8
+
+
+def test_torchrun_the_cli(tmp_path):
+    "`torchrun -m gpointnet_nb.cli train ...` trains with 2 processes; rank 0 alone writes the outputs."
+    r = torchrun("-m", "gpointnet_nb.cli", "train", "--preset", "tiny", "--batch-size", 4, "--n-samples", 2,
+                 "--quiet", "--out", tmp_path / "run")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["model.pt", "run.json", "samples.npy", "samples.png"]
