@@ -6,11 +6,11 @@ import torch
 from conftest import NBS, EXECUTED, run_notebook
 
 NOTEBOOKS = sorted(p.stem for p in NBS.glob("*.ipynb"))
-PARAMETERISED = {"01_gan", "02_ebgan", "03_lagrangian", "07a_toy_ebm", "04_data", "04a_meshes", "08_training", "08a_speed", "09_metrics", "10_generation", "13_classification", "14_robustness"}
+PARAMETERISED = {"01_gan", "02_ebgan", "03_lagrangian", "07a_toy_ebm", "04_data", "04a_meshes", "08_training", "08a_speed", "09_metrics", "10_generation", "11_reconstruction", "12_interpolation", "13_classification", "14_robustness"}
 
 
 # figures each executed notebook must carry (the book shows these outputs)
-MIN_FIGURES = {"00_core": 1, "01_gan": 3, "01a_point_clouds": 4, "03_lagrangian": 1, "03a_energy_view": 1, "02_ebgan": 4, "05_viz": 3, "06_pointnet": 1, "07_langevin": 2, "07a_toy_ebm": 2, "08_training": 2, "04a_meshes": 1, "13_classification": 1, "14_robustness": 2}
+MIN_FIGURES = {"00_core": 1, "01_gan": 3, "01a_point_clouds": 4, "03_lagrangian": 1, "03a_energy_view": 1, "02_ebgan": 4, "05_viz": 3, "06_pointnet": 1, "07_langevin": 2, "07a_toy_ebm": 2, "08_training": 2, "04a_meshes": 1, "11_reconstruction": 1, "12_interpolation": 2, "13_classification": 1, "14_robustness": 2}
 
 
 def figures(path) -> int:
