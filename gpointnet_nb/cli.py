@@ -205,19 +205,14 @@ RUN_FILES = ("model.pt", "samples.png", "samples.npy", "run.json")
 
 def _staging_dir(out: Path, flag: str = "--out") -> Path:
     "Check that folder `out` can be written (creating it) and return a fresh hidden staging folder inside it."
+    from gpointnet_nb.core import pid_alive
     if out.exists() and not out.is_dir(): raise ValueError(f"{flag} {out}: exists and is not a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
         for old in out.glob(".staging-*"):  # left by a run that was killed (its process is gone): remove
-            if not _pid_alive(old.name.split("-")[1]): shutil.rmtree(old, ignore_errors=True)
+            if not pid_alive(int(old.name.split("-")[1])): shutil.rmtree(old, ignore_errors=True)
         return Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=out))
     except OSError as e: raise ValueError(f"{flag} {out}: cannot write there ({e.strerror or e})") from None
-
-def _pid_alive(pid: str) -> bool:
-    try: os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError): return False
-    except PermissionError: pass  # alive, owned by someone else
-    return True
 
 def _publish(stage: Path, out: Path, names=RUN_FILES) -> None:
     "Move the finished files from `stage` into `out` (each `os.replace` is atomic; the set is replaced in one go)."
@@ -311,9 +306,13 @@ def sample_command(a: argparse.Namespace) -> Path:
     return save_samples(x, png, f"{extra.get('category', '')} samples, seed {a.seed}")
 
 def prepare_command(a: argparse.Namespace) -> str:
-    "Convert an OFF tree; report what was written, skipped and broken."
+    "Convert an OFF tree; report what was written, skipped and broken (an error when no cloud could be made)."
     from gpointnet_nb.meshes import prepare_modelnet
-    r = prepare_modelnet(a.off_root, a.out_root, n_points=a.n_points, workers=a.workers, seed=a.seed, progress=not a.quiet)
+    try: r = prepare_modelnet(a.off_root, a.out_root, n_points=a.n_points, workers=a.workers, seed=a.seed, progress=not a.quiet)
+    except KeyboardInterrupt as e:
+        e.gpointnet_note = f"the clouds finished so far are in {a.out_root}; run the same command again to continue"; raise
+    if r["failed"] and not r["written"] + r["skipped"]:
+        raise ValueError(f"{a.off_root}: none of its {len(r['failed'])} meshes could be converted (see the lines above)")
     return (f"prepared {r['written']} clouds into {a.out_root} ({r['skipped']} already there, "
             f"{len(r['failed'])} broken files skipped) in {r['seconds']:.1f} s")
 

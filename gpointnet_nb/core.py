@@ -10,7 +10,8 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['seed_everything', 'get_device', 'sphere_cloud', 'cube_cloud', 'torus_cloud', 'atomic_path', 'frozen']
+__all__ = ['seed_everything', 'get_device', 'sphere_cloud', 'cube_cloud', 'torus_cloud', 'atomic_path', 'pid_alive',
+           'stale_temp_files', 'open_regular', 'frozen']
 
 # %% ../nbs/00_core.ipynb #cdd7f990
 def seed_everything(
@@ -88,25 +89,75 @@ def torus_cloud(
     return torch.stack([rho * torch.cos(u), rho * torch.sin(u), tube * torch.sin(v)], -1).to(device)
 
 # %% ../nbs/00_core.ipynb #46c41499
-import contextlib, tempfile
+import contextlib, re, stat, tempfile
 from pathlib import Path
 
 # %% ../nbs/00_core.ipynb #cfe72b98
+def _umask() -> int:
+    "The process's file-creation mask (os.umask can only be read by setting it, so set it back at once)."
+    mask = os.umask(0o022); os.umask(mask)
+    return mask
+
+def _fsync(path: str | os.PathLike) -> None:
+    "Flush a file's (or a folder's) data to disk; folders cannot be opened on some systems, then skip."
+    try: fd = os.open(path, os.O_RDONLY)
+    except OSError: return
+    try: os.fsync(fd)
+    except OSError: pass
+    finally: os.close(fd)
+
 @contextlib.contextmanager
 def atomic_path(
     path: str | os.PathLike,  # the final destination
     suffix: str = "",         # ending for the temporary name (some writers, like `np.savez`, append one otherwise)
 ):
-    "Yield a temporary path next to `path`; on success rename it to `path`, on error delete it."
+    "Yield a temporary path next to `path`; on success fsync it, give it the umask's permissions and rename it to `path`."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + suffix, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp" + suffix, dir=path.parent)
     os.close(fd)
     try:
         yield Path(tmp)
+        _fsync(tmp); os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+        _fsync(path.parent)  # the rename itself is on disk too
     finally:
         if os.path.exists(tmp): os.remove(tmp)
+
+# %% ../nbs/00_core.ipynb #d577fe09
+_TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp")  # .<name>.<pid>.<random>.tmp<suffix>
+
+def pid_alive(pid: int) -> bool:
+    "Whether a process with this id exists (on this machine)."
+    try: os.kill(int(pid), 0)
+    except ProcessLookupError: return False
+    except (PermissionError, OverflowError, ValueError): return isinstance(pid, int) and pid > 0  # someone else's
+    return True
+
+def stale_temp_files(
+    root: str | os.PathLike,  # a folder to search, recursively
+) -> list[Path]:              # temporary files of `atomic_path` whose writing process no longer exists
+    "Leftovers of writers that were killed mid-write (safe to delete: their process is gone)."
+    found = []
+    for p in Path(root).rglob(".*.tmp*"):
+        m = _TEMP_NAME.match(p.name)
+        if m and p.is_file() and not pid_alive(int(m.group(1))): found.append(p)
+    return sorted(found)
+
+# %% ../nbs/00_core.ipynb #d577fe0c
+def open_regular(
+    path: str | os.PathLike,  # the file to read
+    max_bytes: int,           # refuse larger files
+):                            # a binary file object (use it in a `with` block)
+    "Open `path` for binary reading if it is a regular file of at most `max_bytes`; never blocks on a FIFO or device."
+    try: fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError: raise FileNotFoundError(f"{path}: file not found") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd); raise ValueError(f"{path}: not a regular file (a folder, FIFO, device or socket)")
+    if st.st_size > max_bytes:
+        os.close(fd); raise ValueError(f"{path}: {st.st_size:,} bytes, more than the {max_bytes:,} allowed (max_bytes)")
+    return os.fdopen(fd, "rb")
 
 # %% ../nbs/00_core.ipynb #b31c84d8
 @contextlib.contextmanager

@@ -10,11 +10,11 @@ import numpy as np
 import torch
 from torch import Tensor
 import gpointnet_nb
-from .core import atomic_path
+from .core import atomic_path, open_regular
 
 # %% auto #0
-__all__ = ['MODELNET10_CLASSES', 'SPLITS', 'EMBEDDED_SAMPLE', 'normalize_clouds', 'subsample_points', 'modelnet_classes',
-           'make_embedded_sample', 'load_modelnet10']
+__all__ = ['MODELNET10_CLASSES', 'SPLITS', 'EMBEDDED_SAMPLE', 'MAX_CLOUD_BYTES', 'normalize_clouds', 'subsample_points',
+           'modelnet_classes', 'make_embedded_sample', 'load_modelnet10']
 
 # %% ../nbs/04_data.ipynb #6875a36d
 MODELNET10_CLASSES = ("bathtub", "bed", "chair", "desk", "dresser",
@@ -46,19 +46,26 @@ def subsample_points(
     return x.gather(1, idx[..., None].expand(-1, -1, 3))
 
 # %% ../nbs/04_data.ipynb #6deb8935
-def _read_cloud(path: Path) -> np.ndarray:
+MAX_CLOUD_BYTES = 2**28  # 256 MiB: a cloud of 2,048 float32 points is 24 KiB
+
+def _read_cloud(path: Path, max_bytes: int = MAX_CLOUD_BYTES) -> np.ndarray:
     "Read one `(N, 3)` float cloud from a `.npy` file, or raise an error that names the file and the problem."
-    try:
-        a = np.load(path, allow_pickle=False)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: file not found") from None
-    except Exception as e:  # truncated header, bad magic, pickled object arrays ...
-        raise ValueError(f"{path}: not a readable .npy array ({type(e).__name__}: {e})") from None
+    with open_regular(path, max_bytes) as f:  # FileNotFoundError / ValueError naming the file
+        try: a = np.load(f, allow_pickle=False)
+        except Exception as e:  # truncated header, bad magic, pickled object arrays ...
+            raise ValueError(f"{path}: not a readable .npy array ({type(e).__name__}: {e})") from None
+    if not isinstance(a, np.ndarray):
+        a.close(); raise ValueError(f"{path}: an .npz archive, not a .npy array")
     if a.ndim != 2 or a.shape[1] != 3 or a.shape[0] == 0:
         raise ValueError(f"{path}: expected a point cloud of shape (N, 3), got shape {a.shape}")
     if not np.issubdtype(a.dtype, np.floating): raise ValueError(f"{path}: expected float coordinates, got {a.dtype}")
-    if not np.isfinite(a).all(): raise ValueError(f"{path}: contains NaN or infinite coordinates")
-    return a.astype(np.float32)
+    with np.errstate(over="ignore"): a = a.astype(np.float32)  # 1e39 (finite in float64) becomes inf here
+    if not np.isfinite(a).all(): raise ValueError(f"{path}: contains NaN or infinite coordinates (in float32)")
+    return a
+
+def _cloud_files(folder: Path) -> list[Path]:
+    "The `.npy` files of a folder, sorted; hidden files (temporary files of an unfinished write) are not data."
+    return sorted(p for p in folder.glob("*.npy") if not p.name.startswith("."))
 
 # %% ../nbs/04_data.ipynb #2d7fb27d
 def modelnet_classes(
@@ -79,7 +86,7 @@ def _load_folder(root: Path, classes: tuple[str, ...], split: str) -> tuple[np.n
     for name in classes:
         folder = root / name / split
         if not folder.is_dir(): raise FileNotFoundError(f"split folder not found: {folder}")
-        files = sorted(folder.glob("*.npy"))
+        files = _cloud_files(folder)
         if not files: raise ValueError(f"{folder}: no .npy files")
         clouds += [_read_cloud(f) for f in files]
         labels += [all_classes.index(name)] * len(files)
@@ -100,7 +107,7 @@ def make_embedded_sample(
     rng, classes, parts = np.random.default_rng(seed), modelnet_classes(src_root), []
     for label, name in enumerate(classes):
         for split_id, split in enumerate(SPLITS):
-            files = sorted((src_root / name / split).glob("*.npy"))
+            files = _cloud_files(src_root / name / split)
             k = counts.get(name, default_counts)[split_id]
             for f in sorted(rng.choice(files, size=min(k, len(files)), replace=False)):
                 parts.append((_read_cloud(f), label, split_id, f"{name}/{split}/{f.name}"))

@@ -4,22 +4,24 @@
 
 # %% ../nbs/04a_meshes.ipynb #e8ab22b8
 from __future__ import annotations
-import os, re, sys, time, zlib
+import json, os, re, signal, sys, time, zlib
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 import numpy as np
 import torch
 from tqdm import tqdm
-from .core import atomic_path
+from .core import atomic_path, open_regular, stale_temp_files
 
 # %% auto #0
-__all__ = ['read_off', 'write_off', 'sample_surface', 'mesh_to_cloud', 'chamfer_distance', 'prepare_modelnet']
+__all__ = ['MAX_OFF_BYTES', 'read_off', 'write_off', 'sample_surface', 'mesh_to_cloud', 'chamfer_distance', 'prepare_modelnet']
 
 # %% ../nbs/04a_meshes.ipynb #32c0583c
-def _off_lines(path: Path) -> list[str]:
+MAX_OFF_BYTES = 2**28  # 256 MiB; ModelNet's largest meshes are a few tens of MB
+
+def _off_lines(path: Path, max_bytes: int = MAX_OFF_BYTES) -> list[str]:
     "Non-empty lines of an OFF file without comments, with a fused `OFFv f e` header split."
-    try: text = Path(path).read_bytes().decode("utf-8")
-    except FileNotFoundError: raise FileNotFoundError(f"{path}: file not found") from None
+    with open_regular(path, max_bytes) as f: raw = f.read()  # a FIFO or /dev/zero is refused, not read forever
+    try: text = raw.decode("utf-8-sig")  # a byte-order mark some editors write is not part of the header
     except UnicodeDecodeError as e: raise ValueError(f"{path}: not a text OFF file ({e.reason} at byte {e.start})") from None
     lines = [l for l in (re.sub(r"#.*", "", l).strip() for l in text.splitlines()) if l]
     if not lines or not lines[0].startswith("OFF"): raise ValueError(f"{path}: missing the OFF header")
@@ -29,7 +31,7 @@ def _off_lines(path: Path) -> list[str]:
 def _counts(path: Path, line: str) -> tuple[int, int]:
     "The vertex and face counts of the counts line."
     tok = line.split()
-    if len(tok) < 2 or not all(t.isdigit() for t in tok[:3]): raise ValueError(f"{path}: bad counts line {line[:60]!r}")
+    if len(tok) < 2 or not all(re.fullmatch("[0-9]+", t) for t in tok[:3]): raise ValueError(f"{path}: bad counts line {line[:60]!r}")
     return int(tok[0]), int(tok[1])
 
 # %% ../nbs/04a_meshes.ipynb #da372521
@@ -64,19 +66,21 @@ def _triangulate(path: Path, faces: np.ndarray, n_vertices: int) -> np.ndarray:
 # %% ../nbs/04a_meshes.ipynb #40b27b41
 def read_off(
     path: str | os.PathLike,  # an .off file
+    max_bytes: int = MAX_OFF_BYTES,  # refuse larger files
 ) -> tuple[np.ndarray, np.ndarray]:  # vertices (V, 3) float32, triangles (F, 3) int64
     "Read an OFF mesh, tolerating real-world quirks; broken files raise `ValueError` naming the file and the problem."
     path = Path(path)
-    lines = _off_lines(path)
+    lines = _off_lines(path, max_bytes)
     if not lines: raise ValueError(f"{path}: truncated: no counts line")
     nv, nf = _counts(path, lines[0])
     if nf == 0: raise ValueError(f"{path}: no faces")
     if len(lines) < 1 + nv + nf: raise ValueError(f"{path}: truncated: expected {nv} vertices and {nf} faces, found {len(lines) - 1} lines")
     v = _parse_block(path, lines[1:1 + nv], "vertices", np.float64, ncols=3)
     if v.shape != (nv, 3): raise ValueError(f"{path}: expected {nv} vertices of 3 coordinates, got shape {v.shape}")
-    if not np.isfinite(v).all(): raise ValueError(f"{path}: non-finite vertex coordinate")
+    with np.errstate(over="ignore"): v = v.astype(np.float32)  # 1e39 is finite in float64, inf in float32
+    if not np.isfinite(v).all(): raise ValueError(f"{path}: non-finite vertex coordinate (in float32)")
     faces = _parse_block(path, lines[1 + nv:1 + nv + nf], "faces", np.int64)
-    return v.astype(np.float32), _triangulate(path, faces, nv)
+    return v, _triangulate(path, faces, nv)
 
 # %% ../nbs/04a_meshes.ipynb #e049e153
 def write_off(path: str | os.PathLike, vertices, faces) -> Path:
@@ -147,6 +151,8 @@ def prepare_modelnet(
     if not off_root.is_dir(): raise FileNotFoundError(f"OFF folder not found: {off_root}")
     offs = sorted(p for c in (classes or ["*"]) for p in off_root.glob(f"{c}/*/*.off"))
     if not offs: raise ValueError(f"{off_root}: no <class>/<split>/*.off files" + (f" for classes {classes}" if classes else ""))
+    _claim_out_root(out_root, n_points, seed)  # before any work: a wrong output place fails here, once
+    for p in stale_temp_files(out_root): p.unlink(missing_ok=True)  # left by a run that was killed mid-write
     jobs = [(str(p), str(out_root / p.relative_to(off_root).with_suffix(".npy")), n_points,
              _file_seed(p.relative_to(off_root).as_posix(), seed)) for p in offs]
     todo = [j for j in jobs if not Path(j[1]).exists()]
@@ -155,21 +161,61 @@ def prepare_modelnet(
     for path, why in failed: print(f"skipped broken file: {why}", file=sys.stderr)
     return report
 
+# %% ../nbs/04a_meshes.ipynb #70d770c6
+def _claim_out_root(out_root: Path, n_points: int, seed: int) -> None:
+    "Check that `out_root` is writable and holds (or will hold) clouds of `n_points` points only; record it."
+    record = out_root / "prepare.json"
+    try: old = json.loads(record.read_text())["n_points"] if record.is_file() else _stored_size(out_root)
+    except (ValueError, KeyError, TypeError, OSError): old = None
+    if old is not None and old != n_points:
+        raise ValueError(f"{out_root} holds clouds of {old} points; prepare {n_points}-point clouds into another folder "
+                         f"(or keep n_points={old})")
+    try:
+        with atomic_path(record, suffix=".json") as tmp: tmp.write_text(json.dumps({"n_points": n_points, "seed": seed}) + "\n")
+    except OSError as e:
+        raise ValueError(f"{out_root}: cannot write the prepared clouds there ({e.strerror or e})") from None
+
+def _stored_size(out_root: Path) -> int | None:
+    "Points per cloud of one `.npy` already under `out_root` (None if there is none)."
+    first = next((p for p in out_root.glob("*/*/*.npy") if not p.name.startswith(".")), None) if out_root.is_dir() else None
+    return None if first is None else int(np.load(first, mmap_mode="r", allow_pickle=False).shape[0])
+
 # %% ../nbs/04a_meshes.ipynb #5ac7de03
+def _worker_init(parent: int) -> None:
+    "In each pool worker: die with the parent process (Linux), and leave Ctrl-C and SIGTERM handling to the parent."
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a handler inherited from the parent (the CLI's)
+    if sys.platform.startswith("linux"):
+        import ctypes
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: SIGTERM when the parent dies
+    if os.getppid() != parent: os._exit(1)          # the parent died before prctl took effect
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    "Terminate the pool's workers now (not after their current mesh) and shut it down."
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for p in procs: p.terminate()
+    for p in procs: p.join(5)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+# %% ../nbs/04a_meshes.ipynb #5ac7de04
 def _run_jobs(jobs: list, workers: int | None, progress: bool) -> list[tuple[str, str]]:
     "Run `_prepare_one` over jobs, in a process pool unless workers == 0; return the failures."
     bar, failed = tqdm(total=len(jobs), disable=not progress, desc="prepare", unit="mesh"), []
+    pool = None
     if workers == 0 or len(jobs) <= 1:
         results = ((j, _prepare_one(*j)) for j in jobs)
     else:
-        pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count())
+        pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count(), initializer=_worker_init, initargs=(os.getpid(),))
         futures = {pool.submit(_prepare_one, *j): j for j in jobs}
         results = ((futures[f], f.result()) for f in as_completed(futures))
     try:
         for job, err in results:
             if err: failed.append((job[0], err))
             bar.update()
+    except BaseException:  # Ctrl-C, SIGTERM (as an exception, see 15_cli) or a crash: no worker may outlive us
+        if pool is not None: _stop_pool(pool); pool = None
+        raise
     finally:
         bar.close()
-        if workers != 0 and len(jobs) > 1: pool.shutdown(cancel_futures=True)
+        if pool is not None: pool.shutdown(cancel_futures=True)
     return sorted(failed)
