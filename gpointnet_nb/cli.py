@@ -209,8 +209,9 @@ def _staging_dir(out: Path, flag: str = "--out") -> Path:
     if out.exists() and not out.is_dir(): raise ValueError(f"{flag} {out}: exists and is not a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        for old in out.glob(".staging-*"):  # left by a run that was killed (its process is gone): remove
-            if not pid_alive(int(old.name.split("-")[1])): shutil.rmtree(old, ignore_errors=True)
+        for old in out.glob(".staging-*-*"):  # left by a run that was killed (its process is gone): remove
+            pid = old.name.split("-")[1]
+            if pid.isdigit() and not pid_alive(int(pid)): shutil.rmtree(old, ignore_errors=True)
         return Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=out))
     except OSError as e: raise ValueError(f"{flag} {out}: cannot write there ({e.strerror or e})") from None
 

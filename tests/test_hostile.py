@@ -178,6 +178,14 @@ def test_train_checks_out_before_training(tmp_path, where, message):
     if where == "file": assert out.read_text() == "not a folder"
 
 
+
+def test_an_empty_checkpoint_is_named(tmp_path):
+    "A 0-byte model.pt (a disk that filled up, a copy that failed) is one line naming the file."
+    (tmp_path / "model.pt").write_bytes(b"")
+    assert_user_error(cli("sample", "--ckpt", tmp_path / "model.pt", "--out", tmp_path / "x.png", "--quiet"),
+                      "model.pt: not a readable checkpoint")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.pt"]
+
 # ----------------------------------------------------------------------------------------- prepare (2, 5, 7, 9-13)
 BOX_V = [[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 1]]
 BOX_F = [[0, 1, 2, 3], [0, 1, 4], [1, 2, 4], [2, 3, 4], [3, 0, 4]]
