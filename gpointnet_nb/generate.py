@@ -120,17 +120,19 @@ def compare_schemes(
     refs,                      # held-out real clouds (R, cfg.n_points, 3)
     schemes=("noise", "persistent", "data"),
     seed: int = 0,             # seed of the evaluation samples
-) -> dict:                     # {scheme: evaluate(...) + {"train_s": wall time}}
+    buffer_size: int | None = None,  # persistent chains kept (default 4 batches, so chains are continued within a short budget)
+) -> dict:                     # {"init=<scheme>": evaluate(...) + {"train_s": wall time}}
     "Train one model per sampling scheme on the same budget and score each one's short-run samples from noise."
     import dataclasses
     from gpointnet_nb.train import fit
     out = {}
     for scheme in schemes:
         t0 = time.perf_counter()
-        net, hist = fit(dataclasses.replace(cfg, init=scheme), train, progress=False)
+        buf = buffer_size or 4 * cfg.batch_size   # a buffer larger than the run's syntheses would never be reused
+        net, hist = fit(dataclasses.replace(cfg, init=scheme, buffer_size=buf), train, progress=False)
         train_s = time.perf_counter() - t0
         x = sample_clouds(net, cfg, n=len(refs), seed=seed)
-        out[scheme] = evaluate(x, refs) | {"train_s": train_s, "updates": len(hist["loss"])}
+        out[f"init={scheme}"] = evaluate(x, refs) | {"train_s": train_s, "updates": len(hist["loss"])}
     return out
 
 # %% ../nbs/10_generation.ipynb #8938e955
@@ -143,16 +145,18 @@ def _schemes_main(argv=None) -> None:
     p = argparse.ArgumentParser(prog="python -m gpointnet_nb.generate")
     p.add_argument("out"); p.add_argument("--data", default=None); p.add_argument("--category", default="chair")
     for k, v in dict(n_iters=200, n_points=256, batch_size=16, n_steps=32, n_refs=100, seed=0).items(): p.add_argument(f"--{k.replace('_', '-')}", type=int, default=v)
+    p.add_argument("--buffer-size", type=int, default=None, help="persistent chains kept (default: 4 batches)")
+    p.add_argument("--schemes", default="noise,persistent,data", help="comma-separated TrainConfig.init values")
     a = p.parse_args(argv)
     cfg = TrainConfig(n_points=a.n_points, batch_size=a.batch_size, n_iters=a.n_iters, n_steps=a.n_steps, point_widths=(64, 64, 128),
                       global_widths=(128, 64), seed=a.seed, device="cpu")
     train = load_modelnet10(a.data, a.category, "train", n_points=None)
     test = load_modelnet10(a.data, a.category, "test", n_points=a.n_points)[: a.n_refs]
-    results = compare_schemes(cfg, train, test) | baselines(load_modelnet10(a.data, a.category, "train", n_points=a.n_points, seed=1), test)
+    results = compare_schemes(cfg, train, test, schemes=tuple(a.schemes.split(",")), buffer_size=a.buffer_size) | baselines(load_modelnet10(a.data, a.category, "train", n_points=a.n_points, seed=1), test)
     res = {"command": "python -m gpointnet_nb.generate " + " ".join(sys.argv[1:] if argv is None else argv),
            "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
            "protocol": f"{a.category}, {len(train)} training shapes, {len(test)} test shapes, N={a.n_points}, B={a.batch_size}, "
-                       f"K={a.n_steps}, {a.n_iters} updates per scheme; samples: short-run from noise, seed 0",
+                       f"K={a.n_steps}, {a.n_iters} updates per scheme, persistent buffer {a.buffer_size or 4 * a.batch_size} chains; samples: short-run from noise, seed 0",
            "results": results}
     with atomic_path(a.out, suffix=".json") as tmp: tmp.write_text(json.dumps(res, indent=2))
     print(json.dumps(res, indent=2))
