@@ -465,18 +465,6 @@ def _plain(v, where: str = "extra"):
         return (list if isinstance(v, list) else tuple)(_plain(x, f"{where}[{i}]") for i, x in enumerate(v))
     raise TypeError(f"{where}: a {type(v).__name__} cannot go into a checkpoint (use numbers, strings, lists, dicts, arrays)")
 
-def _umask() -> int:
-    m = os.umask(0o22); os.umask(m)
-    return m
-
-def _fsync_dir(folder: Path) -> None:
-    "Make a rename in `folder` durable (POSIX; a no-op where folders cannot be opened)."
-    try: fd = os.open(folder, os.O_RDONLY)
-    except OSError: return
-    try: os.fsync(fd)
-    except OSError: pass
-    finally: os.close(fd)
-
 # %% ../nbs/08_training.ipynb #b7e4a9c1
 def save_checkpoint(
     path: str | os.PathLike,      # destination file (parent folders are created)
@@ -493,10 +481,8 @@ def save_checkpoint(
     with atomic_path(path) as tmp:
         with open(tmp, "wb") as fh:
             torch.save(ck, fh); fh.flush(); os.fsync(fh.fileno())   # the bytes are on disk before the rename
-        os.chmod(tmp, 0o666 & ~_umask())                            # 0644 under umask 022, like any new file
         try: _read_checkpoint(tmp)                                  # loads with weights_only=True and matches its config
         except ValueError as e: raise ValueError(f"{path}: not written, it would not load back ({e})") from None
-    _fsync_dir(path.parent)                                         # ... and so is the rename
     return path
 
 def _save_run(run: _Run, path, extra: dict | None) -> None:
