@@ -160,7 +160,7 @@ def reproduce_page(order: list[str], commit_id: str) -> str:
     return "\n".join(out)
 
 
-def _json_markdown(obj, depth: int = 3) -> list[str]:
+def _json_markdown(obj, depth: int = 2) -> list[str]:  # the page is H1: sections start at H2 (MyST warns on a skipped level)
     "A JSON value as Markdown: a list of records becomes a table, a mapping becomes key/value rows or subsections."
     if isinstance(obj, list) and obj and all(isinstance(r, dict) for r in obj):
         keys = list(dict.fromkeys(k for r in obj for k in r))
