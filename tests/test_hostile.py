@@ -14,6 +14,9 @@ TIMEOUT = 240          # seconds; the machine may be shared, a tiny run takes ~3
 
 def _limit_memory():
     resource.setrlimit(resource.RLIMIT_AS, (MEM_LIMIT, MEM_LIMIT))
+    # a job started in the background by a non-interactive shell inherits SIGINT *ignored*, and Python then never turns
+    # Ctrl-C into KeyboardInterrupt: give the child the default disposition, as a terminal user's process has
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def cli(*args, cwd=None, timeout=TIMEOUT, **kw):
