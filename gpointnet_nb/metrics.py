@@ -125,8 +125,11 @@ def generation_metrics(
     "The standard generation scores of `samples` against `refs` (roles as in Yang et al., 2019)."
     out = {}
     for name in ("cd", "emd") if emd else ("cd",):
-        kw = dict(metric=name, n_emd=n_emd, workers=workers)
-        d_gr, d_gg, d_rr = pairwise(samples, refs, **kw), pairwise(samples, **kw), pairwise(refs, **kw)
+        s, r = samples, refs
+        if name == "emd":   # one fixed subset per cloud, the same in all three matrices
+            s, r = _emd_subsets(_as_numpy(samples, "samples"), n_emd, 0), _emd_subsets(_as_numpy(refs, "refs"), n_emd, 1)
+        kw = dict(metric=name, n_emd=None, workers=workers)
+        d_gr, d_gg, d_rr = pairwise(s, r, **kw), pairwise(s, **kw), pairwise(r, **kw)
         mmd, cov = _mmd_cov(d_gr)
         tag = name.upper()
         out |= {f"MMD-{tag}": mmd, f"COV-{tag}": cov, f"1-NNA-{tag}": _one_nna(d_gg, d_rr, d_gr)}
