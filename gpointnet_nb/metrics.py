@@ -17,29 +17,25 @@ from .meshes import chamfer_distance
 __all__ = ['emd', 'pairwise', 'jsd', 'generation_metrics', 'benchmark_metrics', 'emd_subsample_error']
 
 # %% ../nbs/09_metrics.ipynb #105c5f77
+def _emd_pair(x: np.ndarray, y: np.ndarray) -> float:
+    "Exact EMD of two (N, 3) clouds: mean matched distance under the optimal bijection."
+    cost = np.sqrt(((x[:, None] - y[None]) ** 2).sum(-1))   # (N, N) Euclidean costs
+    r, c = linear_sum_assignment(cost)
+    return float(cost[r, c].mean())
+
 def emd(
     a: Tensor,   # clouds (B, N, 3)
     b: Tensor,   # clouds (B, N, 3), the same N
 ) -> Tensor:     # (B,) mean Euclidean distance between matched points under the optimal bijection
     "Exact Earth Mover's distance between equal-size clouds (Hungarian assignment, scipy)."
     if a.shape != b.shape or a.ndim != 3: raise ValueError(f"emd needs two (B, N, 3) batches of equal shape, got {tuple(a.shape)} and {tuple(b.shape)}")
-    out = []
-    for x, y in zip(a.detach().cpu().double().numpy(), b.detach().cpu().double().numpy()):
-        cost = np.sqrt(((x[:, None] - y[None]) ** 2).sum(-1))   # (N, N) Euclidean costs
-        r, c = linear_sum_assignment(cost)
-        out.append(cost[r, c].mean())
-    return torch.tensor(out)
+    return torch.tensor([_emd_pair(x, y) for x, y in zip(a.detach().cpu().double().numpy(), b.detach().cpu().double().numpy())], dtype=torch.float64)
 
 # %% ../nbs/09_metrics.ipynb #58859419
 def _cd_directed(tree: cKDTree, pts: np.ndarray) -> float:
     "Mean squared distance from each point of `pts` to its nearest neighbour in `tree`."
     d, _ = tree.query(pts, k=1)
     return float((d * d).mean())
-
-def _emd_pair(x: np.ndarray, y: np.ndarray) -> float:
-    cost = np.sqrt(((x[:, None] - y[None]) ** 2).sum(-1))
-    r, c = linear_sum_assignment(cost)
-    return float(cost[r, c].mean())
 
 def _as_numpy(x, name: str) -> np.ndarray:
     x = np.asarray(x.detach().cpu().double() if torch.is_tensor(x) else x, dtype=np.float64)
