@@ -32,8 +32,6 @@ ALLOWLIST: dict[tuple[str, str], str] = {
     ("04a_meshes", "1.00"): "hostile: median ratio, measured elsewhere",
     ("04a_meshes", "1.33"): "hostile: percentile ratio, measured elsewhere",
     ("04a_meshes", "1.56"): "hostile: maximum ratio, measured elsewhere",
-    # helper "hostile" (15_cli): an exit code (128 + SIGTERM) in the exit-code table, a constant; a code span would exempt it
-    ("15_cli", "143"): "hostile: exit code of SIGTERM",
     # helper "book" (index): the demo picture's caption, produced by `make demo`, not by a cell
     ("index", "512"): "book: points per cloud of the make-demo picture",
 }
