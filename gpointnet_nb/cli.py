@@ -103,6 +103,7 @@ def _train_parser(sub):
                       ("device", device_arg)]:
         t.add_argument(f"--{flag}", type=typ, default=None)
     t.add_argument("--precision", choices=("fp32", "bf16"), default=None, help="bf16: bfloat16 autocast of the network")
+    t.add_argument("--chain", choices=("autograd", "fast"), default=None, help="how the chain gets ∇f: autograd, or the hand-written fp32 backward (08a)")
     t.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None, help="torch.compile the network")
     t.add_argument("--max-minutes", type=positive_float, default=None, help="wall-clock budget of the training (preset cpu20: 20)")
     t.add_argument("--n-samples", type=positive_int, default=16, help="clouds to draw in samples.png")
@@ -226,7 +227,8 @@ def train_command(a: argparse.Namespace) -> Path:
     from gpointnet_nb.train import fit, is_main_process
     t0, out = time.perf_counter(), Path(a.out)
     cfg = preset_config(a.preset, n_iters=a.n_iters, max_minutes=a.max_minutes, batch_size=a.batch_size, n_points=a.n_points, n_steps=a.n_steps,
-                        seed=a.seed, lr=a.lr, step_size=a.step_size, device=a.device, precision=a.precision, compile=a.compile)
+                        seed=a.seed, lr=a.lr, step_size=a.step_size, device=a.device, precision=a.precision, compile=a.compile,
+                        chain=a.chain)
     stage = _staging_dir(out)  # before any work: an unwritable --out fails now, not after training
     try:
         data = load_modelnet10(a.data, a.category, "train", n_points=None)  # all stored points; fit draws subsets

@@ -25,7 +25,7 @@ __all__ = ['CKPT_FORMAT', 'TrainConfig', 'config_from_dict', 'build_model', 'che
            'CheckpointExtra', 'load_checkpoint']
 
 # %% ../nbs/08_training.ipynb #7c1e5a20
-_CHOICES = {"precision": ("fp32", "bf16"), "init": ("noise", "persistent", "data"), "pool": ("mean", "max")}
+_CHOICES = {"precision": ("fp32", "bf16"), "chain": ("autograd", "fast"), "init": ("noise", "persistent", "data"), "pool": ("mean", "max")}
 _MIN_INT = {"n_points": 1, "batch_size": 1, "in_dim": 1, "lr_decay_every": 1, "buffer_size": 1,
             "n_iters": 0, "n_steps": 0, "max_recoveries": 0}
 _POSITIVE = ("lr", "ref_sigma", "max_spread", "max_f", "lr_decay")
@@ -50,6 +50,7 @@ def _check_config(cfg) -> None:
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 or (v == 0 and name in _POSITIVE):
             raise bad(name, "expected a finite number" + (" > 0" if name in _POSITIVE else " ≥ 0"))
     if cfg.reinit_prob > 1 or not 0 < cfg.lr_backoff < 1: raise bad("reinit_prob" if cfg.reinit_prob > 1 else "lr_backoff", "out of range")
+    if cfg.chain == "fast" and cfg.precision != "fp32": raise bad("chain", "the fast chain is fp32 only (precision='fp32')")
     if cfg.init == "persistent" and cfg.buffer_size < cfg.batch_size: raise bad("buffer_size", "must hold at least one batch")
 
 # %% ../nbs/08_training.ipynb #3b7f2368
@@ -79,6 +80,7 @@ class TrainConfig:
     device: str | None = None       # None: CUDA if available, else CPU
     precision: str = "fp32"         # "fp32", or "bf16": bfloat16 autocast of the network in chain and update
     compile: bool = False           # torch.compile the network (eager, after one warning line, where it cannot work)
+    chain: str = "autograd"         # ∇ₓf in the chain: "autograd", or "fast" (the same fp32 gradient by a hand-written backward, 08a)
     init: str = "noise"             # chain starts: "noise" (short-run), "persistent" (replay buffer), "data" (CD)
     buffer_size: int = 10000        # chains kept when init="persistent"
     reinit_prob: float = 0.05       # fraction of persistent chains restarted from noise at each update
@@ -413,6 +415,12 @@ def _out_of_time(cfg: TrainConfig, t0: float, world: int, device) -> bool:
     dist.broadcast(flag, 0)
     return bool(flag.item())
 
+def _chain_net(net: nn.Module, energy: nn.Module, cfg: TrainConfig) -> nn.Module:
+    "What the chain differentiates: `energy` (autograd), or `net` behind the hand-written fp32 gradient of 08a_speed."
+    if cfg.chain == "autograd": return energy
+    from gpointnet_nb.speed import FastScore     # 08a builds on this notebook, so the import waits until it is needed
+    return FastScore(net, cfg.compile)
+
 def fit(
     cfg: TrainConfig,             # what to train, and how
     data: Tensor,                 # training clouds, (M, N ≥ cfg.n_points, 3), on the CPU
@@ -433,10 +441,11 @@ def fit(
     if resume: _resume(run, cfg, ckpt_path)
     energy = _compiled(run.net, cfg, device, cfg.batch_size // world)
     model = nn.parallel.DistributedDataParallel(energy) if world > 1 else energy
+    chain_net = _chain_net(run.net, energy, cfg)
     batches, ref = _batches(data, cfg, run.data_gen, device), max(cfg.ref_sigma, float(data[:256].std()))
     bar, snap, t0 = _Progress(cfg.n_iters, run.step, progress and rank == 0), run.snapshot(), time.perf_counter() - (run.hist["seconds"] or [0])[-1]
     while run.step < cfg.n_iters and not _out_of_time(cfg, t0, world, device):
-        m = train_step(model, run.opt, next(batches), cfg, run.buffer, run.chain_gen, chain_net=energy)
+        m = train_step(model, run.opt, next(batches), cfg, run.buffer, run.chain_gen, chain_net=chain_net)
         if reason := _diverged(m, cfg, ref): snap = _recover(run, snap, reason); bar.goto(run.step); continue
         run.record(m, time.perf_counter() - t0); bar.update(run.step, m)
         if run.step % snapshot_every == 0: snap = run.snapshot()
