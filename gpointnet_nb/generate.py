@@ -41,9 +41,11 @@ def diversity(
     clouds,           # a set of clouds (M, N, 3)
 ) -> float:           # mean CD from each cloud to its nearest *other* cloud of the set
     "How spread out a set is: a collapsed generator scores near 0, real shapes score what real shapes score."
-    d = pairwise(clouds)
-    d.fill_diagonal_(float("inf"))
-    return d.min(dim=1).values.mean().item()
+    return _nearest_other(pairwise(clouds))
+
+def _nearest_other(d: Tensor) -> float:
+    "Mean over rows of the smallest off-diagonal entry of a square distance matrix."
+    return d.clone().fill_diagonal_(float("inf")).min(dim=1).values.mean().item()
 
 def evaluate(
     samples,                   # generated clouds (G, N, 3)
@@ -52,8 +54,9 @@ def evaluate(
     n_emd: int | None = 512,
 ) -> dict:                     # generation_metrics + "diversity" of the samples and of the references
     "Scores of `samples` against `refs`, with the diversity of both sets beside them."
-    m = generation_metrics(samples, refs, emd=emd, n_emd=n_emd)
-    return m | {"diversity": diversity(samples), "diversity_refs": diversity(refs), "n_samples": len(samples), "n_refs": len(refs)}
+    m, mats = generation_metrics(samples, refs, emd=emd, n_emd=n_emd, return_matrices=True)
+    _, d_gg, d_rr = mats["cd"]                 # the within-set CD matrices, already computed for 1-NNA
+    return m | {"diversity": _nearest_other(d_gg), "diversity_refs": _nearest_other(d_rr), "n_samples": len(samples), "n_refs": len(refs)}
 
 # %% ../nbs/10_generation.ipynb #1cf85444
 def baselines(

@@ -117,21 +117,22 @@ def generation_metrics(
     emd: bool = True,           # also the EMD-based scores (slower; on `n_emd`-point subsets)
     n_emd: int | None = 512,    # EMD subsample size, reported in the result
     workers: int | None = None,
+    return_matrices: bool = False,  # also return {"cd": (d_gr, d_gg, d_rr)[, "emd": ...]}, the distance matrices
 ) -> dict:                      # MMD-CD, COV-CD, 1-NNA-CD[, MMD-EMD, COV-EMD, 1-NNA-EMD], JSD; COV and 1-NNA as fractions
     "The standard generation scores of `samples` against `refs` (roles as in Yang et al., 2019)."
-    out = {}
+    out, mats = {}, {}
     for name in ("cd", "emd") if emd else ("cd",):
         s, r = samples, refs
         if name == "emd":   # one fixed subset per cloud, the same in all three matrices
             s, r = _emd_subsets(_as_numpy(samples, "samples"), n_emd, 0), _emd_subsets(_as_numpy(refs, "refs"), n_emd, 1)
         kw = dict(metric=name, n_emd=None, workers=workers)
-        d_gr, d_gg, d_rr = pairwise(s, r, **kw), pairwise(s, **kw), pairwise(r, **kw)
+        d_gr, d_gg, d_rr = mats[name] = pairwise(s, r, **kw), pairwise(s, **kw), pairwise(r, **kw)
         mmd, cov = _mmd_cov(d_gr)
         tag = name.upper()
         out |= {f"MMD-{tag}": mmd, f"COV-{tag}": cov, f"1-NNA-{tag}": _one_nna(d_gg, d_rr, d_gr)}
     out["JSD"] = jsd(samples, refs)
     if emd: out["n_emd"] = n_emd
-    return out
+    return (out, mats) if return_matrices else out
 
 # %% ../nbs/09_metrics.ipynb #6285053b
 def benchmark_metrics(
