@@ -21,12 +21,13 @@ __all__ = ['PRESETS', 'positive_int', 'nonneg_int', 'positive_float', 'seed_int'
 # %% ../nbs/15_cli.ipynb #48dbe758
 PRESETS = {
     "tiny": dict(n_points=64, batch_size=4, n_iters=3, n_steps=4, point_widths=(16, 16), global_widths=(16,)),
-    # what `make demo` runs: fp32 + torch.compile (bf16 is emulated, so slower, on CPUs without native bf16: 08a_speed)
+    # what `make demo` runs: fp32 + torch.compile (bf16 is emulated, so slower, on CPUs without native bf16: 08a_speed),
+    # the chain's gradient by the hand-written fp32 backward of 08a (the same gradient, less work)
     "cpu": dict(n_points=512, batch_size=32, n_iters=400, n_steps=64, point_widths=(64, 64, 128),
-                global_widths=(128, 64), seed=0, precision="fp32", compile=True),
+                global_widths=(128, 64), seed=0, precision="fp32", compile=True, chain="fast"),
     # the course's 20-minute CPU chair model (10_generation): the cpu network on a wall-clock budget
     "cpu20": dict(n_points=512, batch_size=32, n_iters=5000, n_steps=64, point_widths=(64, 64, 128),
-                  global_widths=(128, 64), seed=0, precision="fp32", compile=True, max_minutes=20.0),
+                  global_widths=(128, 64), seed=0, precision="fp32", compile=True, chain="fast", max_minutes=20.0),
     "full": dict(precision="bf16"),
 }
 
