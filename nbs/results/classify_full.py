@@ -3,7 +3,7 @@
     .venv/bin/python nbs/results/classify_full.py --data ../shared/realdata/data/modelnet10_pc_2048
 
 1. trains an energy network WITHOUT labels on all 3,991 ModelNet10 training clouds (the network of the `cpu` preset of
-   `gpointnet train`, shorter chains, for at most `--minutes` of wall clock; skipped when `--ckpt` already exists);
+   `gpointnet train`, shorter chains, the fast fp32 chain, for at most `--minutes` of wall clock; skipped when `--ckpt` already exists);
 2. for each seed: features of the trained net and of a randomly initialised net of the same architecture,
    a linear SVM with C chosen by k-fold CV on the training split only, accuracy on the 908 test clouds.
 """
@@ -14,13 +14,13 @@ import torch
 from gpointnet_nb.cli import preset_config
 from gpointnet_nb.data import load_modelnet10, modelnet_classes
 from gpointnet_nb.core import seed_everything
-from gpointnet_nb.train import _batches, build_model, load_checkpoint, save_checkpoint, train_step
+from gpointnet_nb.train import fit, load_checkpoint, save_checkpoint
 from gpointnet_nb.classify import evaluate_svm, extract_features, fit_svm, random_feature_net
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
 p.add_argument("--ckpt", default="../runs/downstream/energy_all.pt", help="energy net on all classes (trained if missing)")
-p.add_argument("--n-iters", type=int, default=1000, help="at most this many energy-net updates when training")
+p.add_argument("--n-iters", type=int, default=5000, help="at most this many energy-net updates when training")
 p.add_argument("--minutes", type=float, default=12, help="wall-clock budget of the training")
 p.add_argument("--train-points", type=int, default=256, help="points per cloud in training")
 p.add_argument("--n-steps", type=int, default=16, help="Langevin steps per update in training")
@@ -38,21 +38,17 @@ test = load_modelnet10(a.data, split="test", n_points=a.n_points, seed=1)
 ck = Path(a.ckpt)
 if ck.exists():
     net, cfg, extra = load_checkpoint(ck)
-else:   # the `cpu` preset's network, shorter chains, no compile/amp (a shared CPU); stop at the wall-clock budget
-    cfg = preset_config("cpu", n_iters=a.n_iters, n_points=a.train_points, n_steps=a.n_steps, precision="fp32", compile=False, device="cpu")
+else:   # the `cpu` preset's network, shorter chains, the fast fp32 chain of 08a, no compile; stop at the wall-clock budget
+    cfg = preset_config("cpu", n_iters=a.n_iters, n_points=a.train_points, n_steps=a.n_steps, precision="fp32", compile=False,
+                        chain="fast", max_minutes=a.minutes, device="cpu")
     data = load_modelnet10(a.data, split="train", n_points=None)[0]
-    net = build_model(cfg); opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
-    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=cfg.lr_decay_every, gamma=cfg.lr_decay)
-    seed_everything(cfg.seed); ts, hist = time.perf_counter(), []
-    batches = _batches(data, cfg, torch.Generator().manual_seed(cfg.seed), torch.device("cpu"))
-    while len(hist) < cfg.n_iters and time.perf_counter() - ts < 60 * a.minutes:
-        hist.append(train_step(net, opt, next(batches), cfg)); sched.step()   # (run with the train API of commit 4f4bacf)
-        if len(hist) % 10 == 0: print(len(hist), f"{time.perf_counter() - ts:.0f} s", hist[-1], flush=True)
-    cfg = dataclasses.replace(cfg, n_iters=len(hist))   # what was actually run
+    ts = time.perf_counter()
+    net, history = fit(cfg, data)
+    cfg = dataclasses.replace(cfg, n_iters=len(history["loss"]), max_minutes=None)   # what was actually run
     extra = {"train_seconds": time.perf_counter() - ts, "train_cpu_seconds": time.process_time(), "threads": a.threads,
-             "data": "all ModelNet10 training clouds, no labels", "history": {k: [h[k] for h in hist] for k in hist[0]}}
+             "data": "all ModelNet10 training clouds, no labels", "history": history}
     save_checkpoint(ck, net, cfg, extra)
-print(f"feature net ready: {extra}", flush=True)
+print("feature net ready:", {k: v for k, v in extra.items() if k != "history"}, flush=True)
 rows, feats = [], {}
 for s in a.seeds:   # the trained net's features are extracted once; its seeds differ by the CV folds only
     for kind in ("trained", "random init"):
