@@ -10,7 +10,6 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 from .pointnet import EnergyPointNet, PointNorm
 from .langevin import langevin_step, langevin_sample, score_and_grad
-from .meshes import chamfer_distance
 
 # %% auto #0
 __all__ = ['PATHS', 'step_flops', 'ReferenceEnergyNet', 'reference_grad', 'copy_to_reference', 'supports_fast', 'compiled',
@@ -329,11 +328,8 @@ def gradient_agreement(net: EnergyPointNet, x: Tensor) -> dict:
 
 def one_nna(a: Tensor, b: Tensor) -> float:
     "Leave-one-out 1-nearest-neighbour accuracy (Chamfer distance) telling cloud set `a` from set `b`; 0.5 = indistinguishable."
-    z = torch.cat([a, b])
-    d = torch.stack([chamfer_distance(z[i:i + 1].expand_as(z), z) for i in range(len(z))])  # (2n, 2n)
-    d.fill_diagonal_(math.inf)
-    label = torch.arange(len(z)) >= len(a)
-    return float((label[d.argmin(1)] == label).float().mean())
+    from gpointnet_nb.metrics import pairwise, _one_nna   # 09_metrics builds on this notebook: import when needed
+    return _one_nna(pairwise(a), pairwise(b), pairwise(a, b))
 
 # %% ../nbs/08a_speed.ipynb #a8b42c6a
 def fidelity(
