@@ -4,6 +4,7 @@
 
 # %% ../nbs/11_reconstruction.ipynb #6793e74d
 from __future__ import annotations
+import json, subprocess, sys, time
 import torch
 from torch import nn, Tensor
 from torch.utils.checkpoint import checkpoint as _checkpoint
@@ -12,7 +13,8 @@ from .metrics import chamfer_distance
 from .train import TrainConfig
 
 # %% auto #0
-__all__ = ['chain_noise', 'chain', 'reconstruct', 'best_of_random', 'nearest_shape']
+__all__ = ['chain_noise', 'chain', 'reconstruct', 'best_of_random', 'nearest_shape', 'memory_probe', 'memory_table',
+           'format_memory']
 
 # %% ../nbs/11_reconstruction.ipynb #a8adbc64
 def chain_noise(
@@ -109,3 +111,78 @@ def nearest_shape(
     "Baseline: the nearest cloud of `pool` to each target, in Chamfer distance."
     d = torch.stack([chamfer_distance(t[None].expand(len(pool), -1, -1), pool.to(t)) for t in targets])  # (B, M)
     return pool.to(targets)[d.argmin(1)]
+
+# %% ../nbs/11_reconstruction.ipynb #1d92acc9
+def memory_probe(
+    n_steps: int,               # K
+    checkpoint: bool,           # gradient checkpointing through the chain
+    n_points: int = 2048,       # N
+    batch: int = 4,             # B, clouds reconstructed at once
+    point_widths: tuple = (64, 64, 128),   # the network (random weights: memory does not depend on their values)
+    global_widths: tuple = (128, 64),
+) -> dict:                      # {"peak_mb": growth of peak resident memory, "seconds": the step's wall time, ...}
+    "Peak memory of one reconstruction step (chain forward + backward to Z), measured in a fresh Python process."
+    args = (n_steps, bool(checkpoint), n_points, batch, tuple(point_widths), tuple(global_widths))
+    r = subprocess.run([sys.executable, "-c", f"from gpointnet_nb.reconstruct import _probe; _probe{args!r}"],
+                       capture_output=True, text=True)
+    if r.returncode: raise RuntimeError(f"memory probe {args} failed: {(r.stderr.strip().splitlines() or ['no message'])[-1]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+def _peak_kib() -> int:
+    "Peak resident memory of this process in KiB (Linux VmHWM; ru_maxrss elsewhere)."
+    # not ru_maxrss on Linux: a child inherits its parent's across fork and exec, so a probe started from a big kernel
+    # would report the kernel's peak
+    try: return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+    except (OSError, StopIteration): pass
+    import resource                              # Unix only, hence imported here
+    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return r // 1024 if sys.platform == "darwin" else r   # bytes on macOS, KiB on Linux
+
+def _probe(n_steps, checkpoint, n_points, batch, point_widths, global_widths):
+    "The measured step, run by `memory_probe` in its own process; prints one JSON line."
+    from gpointnet_nb.train import build_model
+    torch.manual_seed(0)
+    cfg = TrainConfig(n_points=n_points, n_steps=n_steps, point_widths=point_widths, global_widths=global_widths, device="cpu")
+    net, noise = build_model(cfg), chain_noise(batch, n_points, n_steps)
+    z = (torch.randn(batch, n_points, 3) * cfg.ref_sigma).requires_grad_(True)
+    target = torch.randn(batch, n_points, 3) * cfg.ref_sigma
+    def step(z, noise, target):
+        with frozen(net): _fit_loss(chain(net, z, noise, cfg, checkpoint), target, "chamfer").sum().backward()
+    step(z[:1, :8].detach().requires_grad_(True), noise[:1, :1, :8], target[:1, :8])   # warm-up: lazy imports, first-call setup
+    try: open("/proc/self/clear_refs", "w").write("5")   # Linux: reset the peak to the present size
+    except OSError: pass
+    before, t = _peak_kib(), time.perf_counter()
+    step(z, noise, target)
+    peak = _peak_kib()
+    print(json.dumps({"n_steps": n_steps, "checkpoint": checkpoint, "n_points": n_points, "batch": batch,
+                      "peak_mb": (peak - before) / 1024, "seconds": time.perf_counter() - t}))
+
+# %% ../nbs/11_reconstruction.ipynb #87756db0
+def memory_table(
+    ks=(8, 16, 32, 64),         # chain lengths K to measure
+    **kw,                       # n_points, batch, widths: as `memory_probe`
+) -> list[dict]:                # one `memory_probe` result per (K, checkpoint)
+    "Peak memory and time of one reconstruction step against K, without and with gradient checkpointing."
+    return [memory_probe(k, c, **kw) for k in ks for c in (False, True)]
+
+def format_memory(rows: list[dict]) -> str:
+    "A Markdown table of `memory_table` rows: K, then MB and seconds without and with checkpointing."
+    by = {(r["n_steps"], r["checkpoint"]): r for r in rows}
+    out = "| K | peak MB | s / step | peak MB (checkpoint) | s / step (checkpoint) |\n|---|---|---|---|---|\n"
+    for k in sorted({r["n_steps"] for r in rows}):
+        a, b = by[k, False], by[k, True]
+        out += f"| {k} | {a['peak_mb']:.0f} | {a['seconds']:.2f} | {b['peak_mb']:.0f} | {b['seconds']:.2f} |\n"
+    return out
+
+# %% ../nbs/11_reconstruction.ipynb #f8d3c769
+def _main(out: str) -> None:
+    "Full-size memory table; writes a JSON (python -m gpointnet_nb.reconstruct OUT.json)."
+    from gpointnet_nb.core import atomic_path
+    rows = memory_table((8, 16, 32, 64), n_points=2048, batch=4)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    res = {"command": f"python -m gpointnet_nb.reconstruct {out}", "commit": commit, "rows": rows}
+    with atomic_path(out, suffix=".json") as tmp: tmp.write_text(json.dumps(res, indent=2))
+    print(format_memory(rows))
+
+if __name__ == "__main__" and "__file__" in globals():   # `python -m gpointnet_nb.reconstruct OUT.json`, not the notebook
+    _main(sys.argv[1])
