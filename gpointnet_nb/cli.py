@@ -101,7 +101,7 @@ def _train_parser(sub):
     t.add_argument("--preset", default="cpu", choices=tuple(PRESETS))
     for flag, typ in [("n-iters", positive_int), ("batch-size", positive_int), ("n-points", positive_int),
                       ("n-steps", positive_int), ("seed", seed_int), ("lr", in_range(float, gt=0, le=1.0)), ("step-size", positive_float),
-                      ("device", device_arg)]:
+                      ("energy-reg", in_range(float, ge=0)), ("device", device_arg)]:
         t.add_argument(f"--{flag}", type=typ, default=None)
     t.add_argument("--precision", choices=("fp32", "bf16"), default=None, help="bf16: bfloat16 autocast of the network")
     t.add_argument("--chain", choices=("autograd", "fast"), default=None, help="how the chain gets ∇f: autograd, or the hand-written fp32 backward (08a)")
@@ -229,7 +229,7 @@ def train_command(a: argparse.Namespace) -> Path:
     t0, out = time.perf_counter(), Path(a.out)
     cfg = preset_config(a.preset, n_iters=a.n_iters, max_minutes=a.max_minutes, batch_size=a.batch_size, n_points=a.n_points, n_steps=a.n_steps,
                         seed=a.seed, lr=a.lr, step_size=a.step_size, device=a.device, precision=a.precision, compile=a.compile,
-                        chain=a.chain)
+                        chain=a.chain, energy_reg=a.energy_reg)
     stage = _staging_dir(out)  # before any work: an unwritable --out fails now, not after training
     try:
         data = load_modelnet10(a.data, a.category, "train", n_points=None)  # all stored points; fit draws subsets

@@ -45,7 +45,7 @@ def _check_config(cfg) -> None:
     if not cfg.point_widths: raise bad("point_widths", "the per-point MLP needs at least one layer")
     if cfg.max_minutes is not None and (isinstance(cfg.max_minutes, bool) or not isinstance(cfg.max_minutes, (int, float))
                                         or not cfg.max_minutes > 0): raise bad("max_minutes", "expected None or a number > 0")
-    for name in _POSITIVE + ("step_size", "reinit_prob", "lr_backoff"):
+    for name in _POSITIVE + ("step_size", "reinit_prob", "lr_backoff", "energy_reg"):
         v = getattr(cfg, name)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 or (v == 0 and name in _POSITIVE):
             raise bad(name, "expected a finite number" + (" > 0" if name in _POSITIVE else " ≥ 0"))
@@ -89,6 +89,7 @@ class TrainConfig:
     max_spread: float = 2.0         # synthesis std above this × the data's counts as divergence
     max_minutes: float | None = None  # wall-clock budget: stop after this many minutes (None: run all n_iters)
     max_f: float = 1e4              # |f| per point above this counts as divergence
+    energy_reg: float = 0.0         # α: adds α·mean(f²)/N to the loss, keeping f near 0 (0: eq. (2) alone, as the paper)
 
     def __post_init__(self):
         for name in ("point_widths", "global_widths"):  # lists from JSON or papermill become tuples
@@ -213,6 +214,7 @@ def train_step(
         f = net(torch.cat([x_real, x_syn])).float()       # one pass over both halves: (2B,)
     f_real, f_syn = f[: len(x_real)].mean(), f[len(x_real):].mean()
     loss = f_syn - f_real                                 # eq. (2)
+    if cfg.energy_reg: loss = loss + cfg.energy_reg * f.pow(2).mean() / (x_real.shape[1] if cfg.extensive else 1)  # eq. (3)
     opt.zero_grad(set_to_none=True)
     loss.backward()                                       # under DDP: gradients averaged over processes
     ok = torch.stack([p.grad.isfinite().all() for g in opt.param_groups for p in g["params"] if p.grad is not None] + [loss.isfinite()]).all()
