@@ -1,0 +1,37 @@
+"""The 20-minute CPU chair model of nbs/10_generation.ipynb, end to end: train, score, draw the gallery, write the result.
+
+    .venv/bin/python nbs/results/cpu20_run.py --data ../shared/realdata/data/modelnet10_pc_2048 --name cpu20 [-- extra train flags]
+
+runs `gpointnet train --preset cpu20 ... --out runs/NAME [extra flags]`, then `gpointnet eval --ckpt runs/NAME/model.pt
+--baselines --json` (100 samples of 512 points against the 100 test chairs, beside the training split and noise) and
+`gpointnet sample` for an 8-chair gallery, and writes nbs/results/NAME.json (+ NAME_samples.npy/.png with --gallery).
+Run it alone on the machine: the preset stops at a wall-clock budget, so other work means fewer updates.
+"""
+import argparse, json, platform, subprocess, sys
+from pathlib import Path
+
+p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
+p.add_argument("--name", default="cpu20", help="run folder runs/NAME and result nbs/results/NAME.json")
+p.add_argument("--gallery", action="store_true", help="also write nbs/results/NAME_samples.npy/.png (8 chairs)")
+p.add_argument("train_flags", nargs="*", help="extra flags for gpointnet train (after --)")
+a = p.parse_args()
+here, bin_ = Path(__file__).resolve().parent, Path(sys.executable).parent
+rel = here.relative_to(Path.cwd().resolve()) if here.is_relative_to(Path.cwd().resolve()) else here
+run = Path("runs") / a.name
+cmds = [f"gpointnet train --preset cpu20 --data {a.data} --category chair --out {run} " + " ".join(a.train_flags),
+        f"gpointnet eval --ckpt {run}/model.pt --data {a.data} --baselines --json"]
+sample = f"gpointnet sample --ckpt {run}/model.pt --n 8 --n-points 512 --out {rel / (a.name + '_samples.png')}"
+def sh(cmd): return subprocess.run([str(bin_ / cmd.split()[0])] + cmd.split()[1:], check=True, capture_output=True, text=True).stdout
+sh(cmds[0].strip())
+ev = json.loads(sh(cmds[1]))
+if a.gallery: sh(sample)
+r = json.loads((run / "run.json").read_text())
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+out = {"commands": [c.strip() for c in cmds], "command": "python nbs/results/cpu20_run.py " + " ".join(sys.argv[1:]),
+       "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
+       "machine": f"{cpu}, {len(__import__('os').sched_getaffinity(0))} cores", "updates": r["updates"],
+       "train_minutes": r["timings_s"]["train"] / 60, "per_update_s": r["timings_s"]["per_update"], "config": r["config"],
+       "final": r["final"], "eval": ev} | ({"sample_command": sample} if a.gallery else {})
+(here / f"{a.name}.json").write_text(json.dumps(out, indent=1) + "\n")
+print(json.dumps(ev["model"], indent=1))
