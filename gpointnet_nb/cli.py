@@ -25,11 +25,9 @@ PRESETS = {
     # the chain's gradient by the hand-written fp32 backward of 08a (the same gradient, less work)
     "cpu": dict(n_points=512, batch_size=32, n_iters=400, n_steps=64, point_widths=(64, 64, 128),
                 global_widths=(128, 64), seed=0, precision="fp32", compile=True, chain="fast"),
-    # the course's 20-minute CPU chair model (10_generation): the cpu network on a wall-clock budget, with the energy
-    # penalty of 08 (eq. 3) and the larger learning rate it allows (chosen update for update in 10: nbs/results/levers/)
+    # the course's 20-minute CPU chair model (10_generation): the cpu network on a wall-clock budget
     "cpu20": dict(n_points=512, batch_size=32, n_iters=5000, n_steps=64, point_widths=(64, 64, 128),
-                  global_widths=(128, 64), seed=0, precision="fp32", compile=True, chain="fast", max_minutes=20.0,
-                  energy_reg=0.01, lr=3e-3),
+                  global_widths=(128, 64), seed=0, precision="fp32", compile=True, chain="fast", max_minutes=20.0),
     "full": dict(precision="bf16"),
 }
 
