@@ -203,7 +203,7 @@ def train_step(
     generator: torch.Generator | None = None,   # draws the chain starts; None: the global RNG
     chain_net: nn.Module | None = None,         # the network the chain uses (default `net`; `fit` passes it unwrapped)
 ) -> dict:                        # {"loss", "f_real", "f_syn", "spread", "finite"}: floats (averaged over processes), bool
-    "One analysis-by-synthesis update: Langevin synthesis, then an Adam step on mean f(syn) − mean f(real) if finite."
+    "One analysis-by-synthesis update: Langevin synthesis, then an Adam step on mean f(syn) − mean f(real) (+ eq. (3) if energy_reg) if finite."
     x0 = chain_starts(x_real, cfg, buffer, generator)     # global batch: the same draws on every process
     x_real, x0 = _shard(x_real), _shard(x0)               # this process's share (all of it without torchrun)
     with frozen(net):
