@@ -10,7 +10,7 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['seed_everything', 'get_device', 'sphere_cloud', 'cube_cloud', 'torus_cloud', 'atomic_path', 'pid_alive',
+__all__ = ['seed_everything', 'get_device', 'sphere_cloud', 'cube_cloud', 'torus_cloud', 'atomic_path', 'git_commit', 'pid_alive',
            'stale_temp_files', 'open_regular', 'frozen']
 
 # %% ../nbs/00_core.ipynb #cdd7f990
@@ -123,6 +123,16 @@ def atomic_path(
         _fsync(path.parent)  # the rename itself is on disk too
     finally:
         if os.path.exists(tmp): os.remove(tmp)
+
+# %% ../nbs/00_core.ipynb #9de669d0
+def git_commit(
+    cwd: str | os.PathLike | None = None,  # a folder inside the repository (default: the current one)
+) -> str:                                  # the short hash of HEAD, or "" outside a git checkout
+    "The commit a result was measured at, for the provenance of the files under nbs/results/."
+    import subprocess
+    try: r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=cwd)
+    except OSError: return ""                                  # no git on this machine
+    return r.stdout.strip() if r.returncode == 0 else ""
 
 # %% ../nbs/00_core.ipynb #d577fe09
 _TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp")  # .<name>.<pid>.<random>.tmp<suffix>

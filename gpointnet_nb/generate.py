@@ -141,8 +141,8 @@ def compare_schemes(
 # %% ../nbs/10_generation.ipynb #8938e955
 def _schemes_main(argv=None) -> None:
     "python -m gpointnet_nb.generate OUT.json [--data ROOT] [sizes]: the full-size three-scheme table, as JSON."
-    import argparse, subprocess
-    from gpointnet_nb.core import atomic_path
+    import argparse
+    from gpointnet_nb.core import atomic_path, git_commit
     from gpointnet_nb.data import load_modelnet10
     from gpointnet_nb.train import TrainConfig
     p = argparse.ArgumentParser(prog="python -m gpointnet_nb.generate")
@@ -157,7 +157,7 @@ def _schemes_main(argv=None) -> None:
     test = load_modelnet10(a.data, a.category, "test", n_points=a.n_points)[: a.n_refs]
     results = compare_schemes(cfg, train, test, schemes=tuple(a.schemes.split(",")), buffer_size=a.buffer_size) | baselines(load_modelnet10(a.data, a.category, "train", n_points=a.n_points, seed=1), test)
     res = {"command": "python -m gpointnet_nb.generate " + " ".join(sys.argv[1:] if argv is None else argv),
-           "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
+           "commit": git_commit(),
            "protocol": f"{a.category}, {len(train)} training shapes, {len(test)} test shapes, N={a.n_points}, B={a.batch_size}, "
                        f"K={a.n_steps}, {a.n_iters} updates per scheme, persistent buffer {a.buffer_size or 4 * a.batch_size} chains; samples: short-run from noise, seed 0",
            "results": results}

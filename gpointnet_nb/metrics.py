@@ -171,13 +171,13 @@ def emd_subsample_error(
 # %% ../nbs/09_metrics.ipynb #9af15510
 def _main(out: str) -> None:
     "Full-size benchmark and EMD protocol check; writes a JSON (python -m gpointnet_nb.metrics OUT.json)."
-    import json, subprocess
+    import json
     from gpointnet_nb.data import load_modelnet10
-    from gpointnet_nb.core import atomic_path
+    from gpointnet_nb.core import atomic_path, git_commit
     root = os.environ.get("GPOINTNET_MODELNET10")
     chairs = load_modelnet10(root, "chair", "test", n_points=None)[:16]
     res = {"command": f"python -m gpointnet_nb.metrics {out}", "data": root or "embedded sample",
-           "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
+           "commit": git_commit(),
            "load_average_before": os.getloadavg(), "benchmark": benchmark_metrics(100, 2048), "emd_subsample": [emd_subsample_error(chairs, n) for n in (256, 512, 1024, 1536)]}
     res["load_average_after"] = os.getloadavg()   # other work on the machine slows every number here
     with atomic_path(out, suffix=".json") as tmp: tmp.write_text(json.dumps(res, indent=2))

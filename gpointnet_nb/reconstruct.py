@@ -177,9 +177,9 @@ def format_memory(rows: list[dict]) -> str:
 # %% ../nbs/11_reconstruction.ipynb #f8d3c769
 def _main(out: str) -> None:
     "Full-size memory table; writes a JSON (python -m gpointnet_nb.reconstruct OUT.json)."
-    from gpointnet_nb.core import atomic_path
+    from gpointnet_nb.core import atomic_path, git_commit
     rows = memory_table((8, 16, 32, 64), n_points=2048, batch=4)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    commit = git_commit()
     res = {"command": f"python -m gpointnet_nb.reconstruct {out}", "commit": commit, "rows": rows}
     with atomic_path(out, suffix=".json") as tmp: tmp.write_text(json.dumps(res, indent=2))
     print(format_memory(rows))

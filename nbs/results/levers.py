@@ -6,11 +6,11 @@ Trains the `cpu20` preset's network on the chair training split for `--n-iters` 
 thread, so that two runs can share the two cores and still be compared update for update), then scores 100 samples
 of 512 points against the 100 test chairs exactly like `gpointnet eval`.
 """
-import argparse, dataclasses, json, subprocess, sys, time
+import argparse, dataclasses, json, sys, time
 from pathlib import Path
 import torch
 from gpointnet_nb.cli import preset_config
-from gpointnet_nb.core import atomic_path
+from gpointnet_nb.core import atomic_path, git_commit
 from gpointnet_nb.data import load_modelnet10
 from gpointnet_nb.generate import evaluate, sample_clouds
 from gpointnet_nb.train import fit
@@ -36,7 +36,7 @@ row = {"name": a.name, "n_iters": a.n_iters, "lr": a.lr, "energy_reg": a.energy_
        "f_real_last10": sum(hist["f_real"][-10:]) / 10, "f_syn_last10": sum(hist["f_syn"][-10:]) / 10,
        **{k: m[k] for k in ("1-NNA-CD", "COV-CD", "MMD-CD", "diversity")},
        "command": "python nbs/results/levers.py " + " ".join(sys.argv[1:]),
-       "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()}
+       "commit": git_commit()}
 print(json.dumps(row))
 out = Path(a.out_dir) / f"{a.name}.json"; out.parent.mkdir(parents=True, exist_ok=True)
 with atomic_path(out, suffix=".json") as tmp: tmp.write_text(json.dumps(row, indent=1) + "\n")
