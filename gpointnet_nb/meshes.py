@@ -156,7 +156,10 @@ def prepare_modelnet(
     jobs = [(str(p), str(out_root / p.relative_to(off_root).with_suffix(".npy")), n_points,
              _file_seed(p.relative_to(off_root).as_posix(), seed)) for p in offs]
     todo = [j for j in jobs if not Path(j[1]).exists()]
-    failed = _run_jobs(todo, workers, progress)
+    try: failed = _run_jobs(todo, workers, progress)
+    except BaseException:  # interrupted: the workers were terminated, perhaps mid-write; their temp files go too
+        for p in stale_temp_files(out_root): p.unlink(missing_ok=True)
+        raise
     report = {"written": len(todo) - len(failed), "skipped": len(jobs) - len(todo), "failed": failed, "seconds": time.perf_counter() - t0}
     for path, why in failed: print(f"skipped broken file: {why}", file=sys.stderr)
     return report
