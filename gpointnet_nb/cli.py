@@ -25,8 +25,9 @@ PRESETS = {
     # the chain's gradient by the hand-written fp32 backward of 08a (the same gradient, less work)
     "cpu": dict(n_points=512, batch_size=32, n_iters=400, n_steps=64, point_widths=(64, 64, 128),
                 global_widths=(128, 64), seed=0, precision="fp32", compile=True, chain="fast"),
-    # the course's 20-minute CPU chair model (10_generation): the cpu network on a wall-clock budget
-    "cpu20": dict(n_points=512, batch_size=32, n_iters=5000, n_steps=64, point_widths=(64, 64, 128),
+    # the course's 20-minute CPU chair model (10_generation): the cpu network on a wall-clock budget, with half the
+    # chain of the paper at twice δ² (the same Langevin time Kδ²): more updates fit the budget, and they scored better
+    "cpu20": dict(n_points=512, batch_size=32, n_iters=5000, n_steps=32, step_size=0.014142, point_widths=(64, 64, 128),
                   global_widths=(128, 64), seed=0, precision="fp32", compile=True, chain="fast", max_minutes=20.0),
     "full": dict(precision="bf16"),
 }
