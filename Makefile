@@ -44,8 +44,12 @@ check-clean: $(STAMP)
 nbtest: export
 	$(BIN)/nbdev_test --n_workers 1 --timing
 
+# two pytest workers (pytest-xdist): each notebook kernel uses one thread (tests/conftest.py), so two share the two
+# cores of a laptop or CI box; the prose-number check reads the executed notebooks, so it runs after them
+JOBS ?= 2
 pytest: export
-	$(BIN)/python -m pytest tests --ignore=tests/test_book_browser.py
+	$(BIN)/python -m pytest tests -n $(JOBS) --ignore=tests/test_book_browser.py --ignore=tests/test_prose_numbers.py
+	$(BIN)/python -m pytest tests/test_prose_numbers.py
 
 # every built page in headless Chromium (skips if chromium is not installed; .ci/run installs it)
 browser: book
