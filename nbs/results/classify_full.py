@@ -3,7 +3,8 @@
     .venv/bin/python nbs/results/classify_full.py --data ../shared/realdata/data/modelnet10_pc_2048
 
 1. trains an energy network WITHOUT labels on all 3,991 ModelNet10 training clouds (the network of the `cpu` preset of
-   `gpointnet train`, shorter chains, the fast fp32 chain, for at most `--minutes` of wall clock; skipped when `--ckpt` already exists);
+   `gpointnet train`, shorter chains, the fast fp32 chain, for at most `--minutes` of wall clock, optionally with the energy
+   penalty `--energy-reg`; skipped when `--ckpt` already exists);
 2. for each seed: features of the trained net and of a randomly initialised net of the same architecture,
    a linear SVM with C chosen by k-fold CV on the training split only, accuracy on the 908 test clouds.
 """
@@ -24,6 +25,8 @@ p.add_argument("--n-iters", type=int, default=5000, help="at most this many ener
 p.add_argument("--minutes", type=float, default=12, help="wall-clock budget of the training")
 p.add_argument("--train-points", type=int, default=256, help="points per cloud in training")
 p.add_argument("--n-steps", type=int, default=16, help="Langevin steps per update in training")
+p.add_argument("--lr", type=float, default=None, help="learning rate of the training (default: the preset's)")
+p.add_argument("--energy-reg", type=float, default=0.0, help="energy penalty α of eq. (3) in 08_training (0: eq. (2) alone)")
 p.add_argument("--n-points", type=int, default=512, help="points per cloud for the features")
 p.add_argument("--folds", type=int, default=3, help="cross-validation folds on the training split")
 p.add_argument("--Cs", type=float, nargs="+", default=[1e-3, 1e-2, 1e-1], help="candidate C values")
@@ -40,7 +43,8 @@ if ck.exists():
     net, cfg, extra = load_checkpoint(ck)
 else:   # the `cpu` preset's network, shorter chains, the fast fp32 chain of 08a, no compile; stop at the wall-clock budget
     cfg = preset_config("cpu", n_iters=a.n_iters, n_points=a.train_points, n_steps=a.n_steps, precision="fp32", compile=False,
-                        chain="fast", max_minutes=a.minutes, device="cpu")
+                        chain="fast", max_minutes=a.minutes, device="cpu",
+                        lr=a.lr, energy_reg=a.energy_reg)
     data = load_modelnet10(a.data, split="train", n_points=None)[0]
     ts = time.perf_counter()
     net, history = fit(cfg, data)
@@ -64,7 +68,7 @@ for kind in ("trained", "random init"):
     acc = np.array([r["accuracy"] for r in rows if r["features"] == kind]) * 100
     summary[kind] = {"mean": acc.mean(), "std": acc.std(ddof=1), "n": len(acc), "Cs": [r["C"] for r in rows if r["features"] == kind],
                      "accuracies": acc.tolist()}
-cfg_d = {k: getattr(cfg, k) for k in ("n_points", "batch_size", "n_iters", "n_steps", "point_widths", "global_widths", "compile")}
+cfg_d = {k: getattr(cfg, k) for k in ("n_points", "batch_size", "n_iters", "n_steps", "lr", "energy_reg", "point_widths", "global_widths", "compile")}
 out = {"command": "python nbs/results/classify_full.py " + " ".join(sys.argv[1:]),
        "budget": f"energy net: {cfg.n_iters} updates, {extra.get('train_seconds', float('nan')) / 60:.1f} min wall of training on {extra.get('threads', '?')} CPU thread(s) "
                  f"of a shared 2-core machine, preset cpu {cfg_d}; features of {a.n_points} points per cloud; C from {a.Cs} by {a.folds}-fold CV",
