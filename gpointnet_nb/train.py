@@ -11,6 +11,7 @@ import numpy as np
 import torch
 import torch.distributed as dist
 from torch import nn, Tensor
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm import tqdm
 from .core import atomic_path, frozen, get_device, seed_everything
 from .data import subsample_points
@@ -49,6 +50,7 @@ def _check_config(cfg) -> None:
         v = getattr(cfg, name)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 or (v == 0 and name in _POSITIVE):
             raise bad(name, "expected a finite number" + (" > 0" if name in _POSITIVE else " ≥ 0"))
+    if isinstance(cfg.ema, bool) or not isinstance(cfg.ema, (int, float)) or not 0 <= cfg.ema < 1: raise bad("ema", "expected a number in [0, 1)")
     if cfg.reinit_prob > 1 or not 0 < cfg.lr_backoff < 1: raise bad("reinit_prob" if cfg.reinit_prob > 1 else "lr_backoff", "out of range")
     if cfg.chain == "fast" and cfg.precision != "fp32": raise bad("chain", "the fast chain is fp32 only (precision='fp32')")
     if cfg.init == "persistent" and cfg.buffer_size < cfg.batch_size: raise bad("buffer_size", "must hold at least one batch")
@@ -90,6 +92,7 @@ class TrainConfig:
     max_minutes: float | None = None  # wall-clock budget: stop after this many minutes (None: run all n_iters)
     max_f: float = 1e4              # |f| per point above this counts as divergence
     energy_reg: float = 0.0         # α: adds α·mean(f²)/N to the loss, keeping f near 0 (0: eq. (2) alone, as the paper)
+    ema: float = 0.0                # β: keep w̄ ← β·w̄ + (1−β)·w after each update (w̄ = w at the first); checkpoints and fit return w̄ (0: off)
 
     def __post_init__(self):
         for name in ("point_widths", "global_widths"):  # lists from JSON or papermill become tuples
@@ -288,6 +291,7 @@ class _Run:
         self.opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
         self.sched = torch.optim.lr_scheduler.StepLR(self.opt, step_size=cfg.lr_decay_every, gamma=cfg.lr_decay)
         self.buffer = ReplayBuffer(cfg.buffer_size, cfg.reinit_prob) if cfg.init == "persistent" else None
+        self.ema = AveragedModel(_unwrap(self.net), multi_avg_fn=get_ema_multi_avg_fn(cfg.ema)) if cfg.ema else None  # w̄
         self.data_gen = torch.Generator().manual_seed(cfg.seed)              # batches (the data stay on the CPU)
         self.chain_gen = torch.Generator(device).manual_seed(cfg.seed)       # chain starts, on the device
         self.hist = {k: [] for k in ("loss", "f_real", "f_syn", "spread", "lr", "seconds")}
@@ -295,28 +299,39 @@ class _Run:
     def snapshot(self) -> dict:
         "A copy (on the device) of what a rollback restores."
         return copy.deepcopy({"net": self.net.state_dict(), "opt": self.opt.state_dict(), "sched": self.sched.state_dict(),
-                              "buffer": self.buffer and (self.buffer.x, self.buffer.count), "step": self.step})
+                              "buffer": self.buffer and (self.buffer.x, self.buffer.count), "step": self.step,
+                              "ema": self.ema and self.ema.state_dict()})
 
     def restore(self, snap: dict) -> None:
         s = copy.deepcopy(snap)  # the snapshot stays usable for a second rollback
         self.net.load_state_dict(s["net"]); self.opt.load_state_dict(s["opt"]); self.sched.load_state_dict(s["sched"])
         if self.buffer: self.buffer.x, self.buffer.count = s["buffer"]; self.buffer._after = self.buffer.count
+        if self.ema: self.ema.load_state_dict(s["ema"])
         self.step = s["step"]
         for v in self.hist.values(): del v[self.step:]
 
     def record(self, m: dict, seconds: float) -> None:
         for k in ("loss", "f_real", "f_syn", "spread"): self.hist[k].append(m[k])
         self.hist["lr"].append(self.opt.param_groups[0]["lr"]); self.hist["seconds"].append(seconds)
+        if self.ema: self.ema.update_parameters(self.net)   # after the Adam step that `m` reports
         self.sched.step(); self.step += 1
+
+    def model(self) -> nn.Module:
+        "What the run has learned: the averaged weights w̄ with `cfg.ema`, else the network itself."
+        return self.ema.module if self.ema else self.net
 
 # %% ../nbs/08_training.ipynb #4f7d2c18
 def _run_state(self: _Run) -> dict:
-    "The training state a checkpoint keeps for `resume`: all but the weights and the config."
+    "The training state a checkpoint keeps for `resume`: all but the config and the weights (with `ema`: the online weights too)."
     return {"step": self.step, "optimizer": self.opt.state_dict(), "scheduler": self.sched.state_dict(),
             "buffer": self.buffer.state_dict() if self.buffer else None, "history": self.hist,
-            "recoveries": self.recoveries, "rng": _all_ranks(_rng_state(self.data_gen, self.chain_gen))}
+            "recoveries": self.recoveries, "rng": _all_ranks(_rng_state(self.data_gen, self.chain_gen))} | (
+           {"online": _unwrap(self.net).state_dict(), "ema_count": int(self.ema.n_averaged)} if self.ema else {})  # the weights hold w̄
 
 def _load_run_state(self: _Run, s: dict) -> None:
+    if self.ema:  # the checkpoint's weights (already in self.net) are w̄; the training continues from the online w
+        self.ema.module.load_state_dict(_unwrap(self.net).state_dict()); self.ema.n_averaged.fill_(int(s["ema_count"]))
+        _unwrap(self.net).load_state_dict(s["online"])
     self.opt.load_state_dict(s["optimizer"]); self.sched.load_state_dict(s["scheduler"])
     if self.buffer: self.buffer.load_state_dict(s["buffer"], self.device)
     self.step, self.recoveries, self.hist = int(s["step"]), int(s["recoveries"]), {k: list(v) for k, v in s["history"].items()}
@@ -433,7 +448,7 @@ def fit(
     resume: bool = False,         # continue the run saved at `ckpt_path` (weights, optimizer, RNG, buffer, step)
     extra: dict | None = None,    # kept in every checkpoint, with the history
     snapshot_every: int = 10,     # keep an in-memory copy for rollbacks every this many updates
-) -> tuple[nn.Module, dict]:      # the trained network and its history (lists per metric, plus "seconds")
+) -> tuple[nn.Module, dict]:      # the trained network (w̄ with cfg.ema) and its history (lists per metric, plus "seconds")
     "Train a Generative PointNet by maximum likelihood with Langevin synthesis, checkpoints and a divergence guard."
     rank, world, device, joined = _distributed(cfg)
     seed_everything(cfg.seed)                       # the same initial weights on every process
@@ -455,7 +470,7 @@ def fit(
     if ckpt_path: _save_run(run, ckpt_path, extra)
     bar.close()
     if joined: dist.destroy_process_group()
-    return run.net, run.hist
+    return run.model(), run.hist
 
 # %% ../nbs/08_training.ipynb #61a21c25
 CKPT_FORMAT = "gpointnet_nb.checkpoint.v1"
@@ -499,7 +514,7 @@ def save_checkpoint(
 def _save_run(run: _Run, path, extra: dict | None) -> None:
     "Checkpoint a run with its training state (every process takes part, rank 0 writes)."
     state = run.state()
-    if is_main_process(): save_checkpoint(path, run.net, run.cfg, {**(extra or {}), "history": run.hist}, state)
+    if is_main_process(): save_checkpoint(path, run.model(), run.cfg, {**(extra or {}), "history": run.hist}, state)
 
 # %% ../nbs/08_training.ipynb #832cd842
 class MissingKeyError(KeyError, ValueError):
