@@ -3,7 +3,7 @@
     .venv/bin/python nbs/results/classify_full.py --data ../shared/realdata/data/modelnet10_pc_2048
 
 1. trains an energy network WITHOUT labels on all 3,991 ModelNet10 training clouds (the network of the `cpu` preset of
-   `gpointnet train`, shorter chains, the fast fp32 chain, for at most `--minutes` of wall clock, optionally with the energy
+   `gpointnet train` unless --point-widths/--global-widths say otherwise, shorter chains, the fast fp32 chain, for at most `--minutes` of wall clock, optionally with the energy
    penalty `--energy-reg`; skipped when `--ckpt` already exists);
 2. for each seed: features of the trained net and of a randomly initialised net of the same architecture,
    a linear SVM with C chosen by k-fold CV on the training split only, accuracy on the 908 test clouds.
@@ -28,6 +28,8 @@ p.add_argument("--n-steps", type=int, default=16, help="Langevin steps per updat
 p.add_argument("--lr", type=float, default=None, help="learning rate of the training (default: the preset's)")
 p.add_argument("--energy-reg", type=float, default=0.0, help="energy penalty α of eq. (3) in 08_training (0: eq. (2) alone)")
 p.add_argument("--n-points", type=int, default=512, help="points per cloud for the features")
+p.add_argument("--point-widths", type=int, nargs="+", default=None, help="per-point MLP widths (default: the preset's)")
+p.add_argument("--global-widths", type=int, nargs="+", default=None, help="global MLP widths (default: the preset's)")
 p.add_argument("--folds", type=int, default=3, help="cross-validation folds on the training split")
 p.add_argument("--Cs", type=float, nargs="+", default=[1e-3, 1e-2, 1e-1], help="candidate C values")
 p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
@@ -44,7 +46,8 @@ if ck.exists():
 else:   # the `cpu` preset's network, shorter chains, the fast fp32 chain of 08a, no compile; stop at the wall-clock budget
     cfg = preset_config("cpu", n_iters=a.n_iters, n_points=a.train_points, n_steps=a.n_steps, precision="fp32", compile=False,
                         chain="fast", max_minutes=a.minutes, device="cpu",
-                        lr=a.lr, energy_reg=a.energy_reg)
+                        lr=a.lr, energy_reg=a.energy_reg,
+                        point_widths=a.point_widths and tuple(a.point_widths), global_widths=a.global_widths and tuple(a.global_widths))
     data = load_modelnet10(a.data, split="train", n_points=None)[0]
     ts = time.perf_counter()
     net, history = fit(cfg, data)

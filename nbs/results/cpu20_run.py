@@ -3,7 +3,8 @@
     .venv/bin/python nbs/results/cpu20_run.py --data ../shared/realdata/data/modelnet10_pc_2048 --name cpu20 [-- extra train flags]
 
 runs `gpointnet train --preset cpu20 ... --out runs/NAME [extra flags]`, then `gpointnet eval --ckpt runs/NAME/model.pt
---baselines --json` (100 samples of 512 points against the 100 test chairs, beside the training split and noise) and
+--baselines --json` (100 samples of 512 points against the 100 test chairs, beside the training split and noise; when the config averages
+the weights (ema, the preset's default), also the run's online weights, written to runs/NAME/online.pt) and
 `gpointnet sample` for an 8-chair gallery, and writes nbs/results/NAME.json (+ NAME_samples.npy/.png with --gallery).
 Run it alone on the machine: the preset stops at a wall-clock budget, so other work means fewer updates.
 """
@@ -20,7 +21,8 @@ a = p.parse_args()
 here, bin_ = Path(__file__).resolve().parent, Path(sys.executable).parent
 rel = here.relative_to(Path.cwd().resolve()) if here.is_relative_to(Path.cwd().resolve()) else here
 run = Path("runs") / a.name
-cmds = [f"gpointnet train --preset cpu20 --data {a.data} --category chair --out {run} " + " ".join(a.train_flags),
+keep = [] if "--ckpt-every" in a.train_flags else ["--ckpt-every", "100000"]   # the final checkpoint keeps the training state
+cmds = [f"gpointnet train --preset cpu20 --data {a.data} --category chair --out {run} " + " ".join(a.train_flags + keep),
         f"gpointnet eval --ckpt {run}/model.pt --data {a.data} --baselines --json"]
 sample = f"gpointnet sample --ckpt {run}/model.pt --n 8 --n-points 512 --out {rel / (a.name + '_samples.png')}"
 def sh(cmd): return subprocess.run([str(bin_ / cmd.split()[0])] + cmd.split()[1:], check=True, capture_output=True, text=True).stdout
@@ -28,11 +30,21 @@ sh(cmds[0].strip())
 ev = json.loads(sh(cmds[1]))
 if a.gallery: sh(sample)
 r = json.loads((run / "run.json").read_text())
+ev_online = None
+if r["config"].get("ema"):  # the checkpoint holds the averaged weights; also score the weights the chains trained with
+    import torch
+    from gpointnet_nb.train import load_checkpoint, save_checkpoint
+    net, cfg, extra = load_checkpoint(run / "model.pt")
+    ts = torch.load(run / "model.pt", weights_only=True).get("train_state")
+    if ts is None: sys.exit(f"{run}/model.pt has no training state (it needs --ckpt-every)")
+    net.load_state_dict(ts["online"]); save_checkpoint(run / "online.pt", net, cfg, dict(extra))
+    ev_online = json.loads(sh(cmds[1].replace("model.pt", "online.pt")))
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
 out = {"commands": [c.strip() for c in cmds], "command": "python nbs/results/cpu20_run.py " + " ".join(sys.argv[1:]),
        "commit": git_commit(),
        "machine": f"{cpu}, {len(__import__('os').sched_getaffinity(0))} cores", "updates": r["updates"],
        "train_minutes": r["timings_s"]["train"] / 60, "per_update_s": r["timings_s"]["per_update"], "config": r["config"],
-       "final": r["final"], "eval": ev} | ({"sample_command": sample} if a.gallery else {})
+       "final": r["final"], "eval": ev} \
+      | ({"eval_online_weights": ev_online} if ev_online else {}) | ({"sample_command": sample} if a.gallery else {})
 (here / f"{a.name}.json").write_text(json.dumps(out, indent=1) + "\n")
 print(json.dumps(ev["model"], indent=1))
