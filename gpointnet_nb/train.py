@@ -46,11 +46,11 @@ def _check_config(cfg) -> None:
     if not cfg.point_widths: raise bad("point_widths", "the per-point MLP needs at least one layer")
     if cfg.max_minutes is not None and (isinstance(cfg.max_minutes, bool) or not isinstance(cfg.max_minutes, (int, float))
                                         or not cfg.max_minutes > 0): raise bad("max_minutes", "expected None or a number > 0")
-    for name in _POSITIVE + ("step_size", "reinit_prob", "lr_backoff", "energy_reg"):
+    for name in _POSITIVE + ("step_size", "reinit_prob", "lr_backoff", "energy_reg", "ema"):
         v = getattr(cfg, name)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 or (v == 0 and name in _POSITIVE):
             raise bad(name, "expected a finite number" + (" > 0" if name in _POSITIVE else " ≥ 0"))
-    if isinstance(cfg.ema, bool) or not isinstance(cfg.ema, (int, float)) or not 0 <= cfg.ema < 1: raise bad("ema", "expected a number in [0, 1)")
+    if cfg.ema >= 1: raise bad("ema", "expected a number in [0, 1)")
     if cfg.reinit_prob > 1 or not 0 < cfg.lr_backoff < 1: raise bad("reinit_prob" if cfg.reinit_prob > 1 else "lr_backoff", "out of range")
     if cfg.chain == "fast" and cfg.precision != "fp32": raise bad("chain", "the fast chain is fp32 only (precision='fp32')")
     if cfg.init == "persistent" and cfg.buffer_size < cfg.batch_size: raise bad("buffer_size", "must hold at least one batch")
