@@ -25,7 +25,10 @@ keep = [] if "--ckpt-every" in a.train_flags else ["--ckpt-every", "100000"]   #
 cmds = [f"gpointnet train --preset cpu20 --data {a.data} --category chair --out {run} " + " ".join(a.train_flags + keep),
         f"gpointnet eval --ckpt {run}/model.pt --data {a.data} --baselines --json"]
 sample = f"gpointnet sample --ckpt {run}/model.pt --n 8 --n-points 512 --out {rel / (a.name + '_samples.png')}"
-def sh(cmd): return subprocess.run([str(bin_ / cmd.split()[0])] + cmd.split()[1:], check=True, capture_output=True, text=True).stdout
+def sh(cmd):
+    r = subprocess.run([str(bin_ / cmd.split()[0])] + cmd.split()[1:], capture_output=True, text=True)
+    if r.returncode: sys.exit(f"{cmd}\nfailed with exit status {r.returncode}:\n{r.stderr[-3000:]}")   # keep the reason, not just the status
+    return r.stdout
 sh(cmds[0].strip())
 ev = json.loads(sh(cmds[1]))
 if a.gallery: sh(sample)
