@@ -2,7 +2,7 @@
 
     .venv/bin/python nbs/results/levers.py --data ../shared/realdata/data/modelnet10_pc_2048 --name reg0.01_lr3e-3 --energy-reg 0.01 --lr 3e-3
 
-Trains the `cpu20` preset's network, with the paper's chain (K = 64, δ = 0.01) and no weight averaging unless told otherwise, on the chair training split for `--n-iters` updates (no wall-clock budget, one
+Trains the `cpu20` preset's network, with the paper's chain (K = 64, δ = 0.01), a batch of 32 and no weight averaging unless told otherwise, on the chair training split for `--n-iters` updates (no wall-clock budget, one
 thread, so that two runs can share the two cores and still be compared update for update), then scores 100 samples
 of 512 points against the 100 test chairs exactly like `gpointnet eval`.
 """
@@ -23,13 +23,14 @@ p.add_argument("--lr", type=float, default=5e-4)
 p.add_argument("--energy-reg", type=float, default=0.0)
 p.add_argument("--n-steps", type=int, default=64, help="K (the runs in levers/ used the paper's chain, 64 steps of 0.01)")
 p.add_argument("--step-size", type=float, default=0.01, help="δ")
+p.add_argument("--batch-size", type=int, default=32, help="B (the runs in levers/ used 32, the cpu20 preset's batch then)")
 p.add_argument("--ema", type=float, default=0.0, help="β of the averaged weights (the runs in levers/ used none)")
 p.add_argument("--threads", type=int, default=1)
 p.add_argument("--out-dir", default=str(Path(__file__).with_name("levers")))
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 cfg = preset_config("cpu20", n_iters=a.n_iters, lr=a.lr, energy_reg=a.energy_reg, n_steps=a.n_steps, step_size=a.step_size,
-                    ema=a.ema, device="cpu")
+                    batch_size=a.batch_size, ema=a.ema, device="cpu")
 cfg = dataclasses.replace(cfg, max_minutes=None)      # a fixed number of updates, not a time budget
 t0 = time.perf_counter()
 net, hist = fit(cfg, load_modelnet10(a.data, "chair", "train", n_points=None), progress=False)
