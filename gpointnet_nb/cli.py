@@ -364,7 +364,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"interrupted{'; ' + note if note else ''}", 128 + getattr(e, "signum", signal.SIGINT))
     except FloatingPointError as e:  # the training loss or gradients became non-finite and could not be recovered
         if a.debug: raise
-        return _fail(f"error: training diverged: {_one_line(e)} (try a smaller --lr or --step-size)", 1)
+        what = getattr(e, "what", None) or f"training diverged: {_one_line(e)}"  # TrainingDiverged says it already
+        return _fail(f"error: {what} (try a smaller --lr or --step-size)", 1)
     except (OSError, ValueError, MemoryError, RuntimeError) as e:
         if a.debug or (isinstance(e, RuntimeError) and not _is_oom(e)): raise  # a bug: keep the traceback
         hint = " (try a smaller --batch-size, --n-points or --n)" if _is_oom(e) else ""

@@ -360,6 +360,8 @@ def _set_rng_state(s: dict, *gens: torch.Generator) -> None:
 # %% ../nbs/08_training.ipynb #6b2e8d73
 class TrainingDiverged(FloatingPointError):
     "Training kept diverging after the guard's rollbacks (the message is one line, for the command line)."
+    def __init__(self, what: str):  # `what` happened; the message adds the advice, which a caller may replace
+        super().__init__(f"{what} (try a lower learning rate or step size)"); self.what = what
 
 def _diverged(m: dict, cfg: TrainConfig, ref_spread: float) -> str | None:
     "Why update `m` looks like divergence (non-finite values, exploding synthesis, runaway f), or None."
@@ -374,8 +376,7 @@ def _recover(run: _Run, snap: dict, reason: str) -> dict:
     "Roll `run` back to `snap` and lower the learning rate, with a log line; give up after `max_recoveries`."
     cfg, at = run.cfg, run.step + 1
     if run.recoveries >= cfg.max_recoveries:
-        raise TrainingDiverged(f"training diverged at update {at}: {reason}; gave up after {cfg.max_recoveries} "
-                               "rollbacks (try a lower learning rate or step size)")
+        raise TrainingDiverged(f"training diverged at update {at}: {reason}; gave up after {cfg.max_recoveries} rollbacks")
     run.restore(snap); run.recoveries += 1
     for g in run.opt.param_groups: g["lr"] *= cfg.lr_backoff
     _log.warning(f"update {at}: {reason}; rolled back to update {run.step}, learning rate now "

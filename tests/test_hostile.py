@@ -105,6 +105,17 @@ def test_divergence_is_one_line_and_debug_shows_the_traceback(tmp_path):
     assert r.returncode == 1 and "Traceback" in r.stderr and "FloatingPointError" in r.stderr
 
 
+def test_guard_giving_up_gives_its_reason_and_one_advice(tmp_path):
+    "TrainingDiverged already says 'training diverged' and carries Python advice: the CLI says each once, with its flags."
+    code = ("import sys, gpointnet_nb.cli as c, gpointnet_nb.train as t\n"
+            "def fit(*a, **k): raise t.TrainingDiverged('training diverged at update 7: spread 0.6; gave up after 5 rollbacks')\n"
+            "t.fit = fit\nsys.exit(c.main(sys.argv[1:]))")
+    args = [sys.executable, "-c", code, "train", "--preset", "tiny", "--out", tmp_path / "run", "--quiet"]
+    r = subprocess.run(list(map(str, args)), capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_limit_memory)
+    line = assert_user_error(r, "error: training diverged at update 7: spread 0.6; gave up after 5 rollbacks (try a smaller --lr")
+    assert line.count("diverged") == 1 and line.count("(try") == 1, line
+
+
 def test_internal_errors_keep_their_traceback(tmp_path):
     "An unexpected exception (a bug) is not disguised as a user error."
     code = ("import sys, gpointnet_nb.cli as c, gpointnet_nb.train as t\n"

@@ -78,6 +78,7 @@ def test_guard_gives_up_with_one_line(data, monkeypatch):
     monkeypatch.setattr(T, "_batches", lambda *a, **k: (x * float("nan") for x in real(*a, **k)))
     with pytest.raises(TrainingDiverged) as e: fit(replace(SMALL, max_recoveries=2), data, progress=False)
     assert isinstance(e.value, FloatingPointError) and "gave up after 2 rollbacks" in str(e.value) and "\n" not in str(e.value)
+    assert e.value.what in str(e.value) and "try a lower learning rate" in str(e.value)
 
 
 def test_runaway_f_is_caught(data, caplog):
