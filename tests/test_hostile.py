@@ -92,37 +92,34 @@ def test_python_dash_m_runs_the_command():
     assert r.returncode == 0 and "train" in r.stdout and "sample" in r.stdout and "prepare" in r.stdout
 
 
+def train_where_fit_raises(tmp_path, exc: str, *flags):
+    "`gpointnet train --preset tiny` in a subprocess whose `fit` raises the exception `exc` (Python source, `t` = train)."
+    code = ("import sys, gpointnet_nb.cli as c, gpointnet_nb.train as t\n"
+            f"def fit(*a, **k): raise {exc}\n"
+            "t.fit = fit\nsys.exit(c.main(sys.argv[1:]))")
+    args = [sys.executable, "-c", code, "train", "--preset", "tiny", "--out", tmp_path / "run", "--quiet", *flags]
+    return subprocess.run(list(map(str, args)), capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_limit_memory)
+
+
 def test_divergence_is_one_line_and_debug_shows_the_traceback(tmp_path):
     "A FloatingPointError from training (injected: fit raises it) is one line, exit 1; --debug keeps the traceback."
-    code = ("import sys, gpointnet_nb.cli as c, gpointnet_nb.train as t\n"
-            "def fit(*a, **k): raise FloatingPointError('loss became nan at iteration 3')\n"
-            "t.fit = fit\nsys.exit(c.main(sys.argv[1:]))")
-    args = [sys.executable, "-c", code, "train", "--preset", "tiny", "--out", tmp_path / "run", "--quiet"]
-    r = subprocess.run(list(map(str, args)), capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_limit_memory)
+    r = train_where_fit_raises(tmp_path, "FloatingPointError('loss became nan at iteration 3')")
     assert_user_error(r, "training diverged: loss became nan at iteration 3", "--lr")
     assert not (tmp_path / "run" / "model.pt").exists()
-    r = subprocess.run(list(map(str, args + ["--debug"])), capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_limit_memory)
+    r = train_where_fit_raises(tmp_path, "FloatingPointError('loss became nan at iteration 3')", "--debug")
     assert r.returncode == 1 and "Traceback" in r.stderr and "FloatingPointError" in r.stderr
 
 
 def test_guard_giving_up_gives_its_reason_and_one_advice(tmp_path):
     "TrainingDiverged already says 'training diverged' and carries Python advice: the CLI says each once, with its flags."
-    code = ("import sys, gpointnet_nb.cli as c, gpointnet_nb.train as t\n"
-            "def fit(*a, **k): raise t.TrainingDiverged('training diverged at update 7: spread 0.6; gave up after 5 rollbacks')\n"
-            "t.fit = fit\nsys.exit(c.main(sys.argv[1:]))")
-    args = [sys.executable, "-c", code, "train", "--preset", "tiny", "--out", tmp_path / "run", "--quiet"]
-    r = subprocess.run(list(map(str, args)), capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_limit_memory)
+    r = train_where_fit_raises(tmp_path, "t.TrainingDiverged('training diverged at update 7: spread 0.6; gave up after 5 rollbacks')")
     line = assert_user_error(r, "error: training diverged at update 7: spread 0.6; gave up after 5 rollbacks (try a smaller --lr")
     assert line.count("diverged") == 1 and line.count("(try") == 1, line
 
 
 def test_internal_errors_keep_their_traceback(tmp_path):
     "An unexpected exception (a bug) is not disguised as a user error."
-    code = ("import sys, gpointnet_nb.cli as c, gpointnet_nb.train as t\n"
-            "def fit(*a, **k): raise KeyError('bug')\n"
-            "t.fit = fit\nsys.exit(c.main(sys.argv[1:]))")
-    r = subprocess.run([sys.executable, "-c", code, "train", "--preset", "tiny", "--out", str(tmp_path), "--quiet"],
-                       capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_limit_memory)
+    r = train_where_fit_raises(tmp_path, "KeyError('bug')")
     assert r.returncode == 1 and "Traceback" in r.stderr and "KeyError: 'bug'" in r.stderr
 
 
