@@ -28,8 +28,8 @@ PRESETS = {
     # the course's 20-minute CPU chair model (10_generation): the cpu network on a wall-clock budget, with half the
     # chain of the paper (K = 32) and half the cpu preset's batch (B = 16), so more updates fit the budget, a longer
     # step (δ = 0.02) and twice the learning rate (1e-3) of the paper: of the 20-minute runs of 10_generation, this
-    # setting scored best, on both seeds tried; the checkpoint holds the moving average of the weights (08_training): it never scored worse than the run's current
-    # weights, and better on average, in the runs that measured both (10_generation)
+    # setting scored best, on both seeds tried; the checkpoint holds the moving average of the weights (08_training):
+    # it never scored worse than the run's current weights, and better on average, in the runs that measured both
     "cpu20": dict(n_points=512, batch_size=16, n_iters=5000, n_steps=32, step_size=0.02, lr=1e-3, point_widths=(64, 64, 128),
                   global_widths=(128, 64), seed=0, precision="fp32", compile=True, chain="fast", max_minutes=20.0, ema=0.99),
     "full": dict(precision="bf16"),
