@@ -15,23 +15,22 @@ if TYPE_CHECKING: from gpointnet_nb.train import TrainConfig
 
 # %% auto #0
 __all__ = ['PRESETS', 'positive_int', 'nonneg_int', 'positive_float', 'seed_int', 'RUN_FILES', 'preset_config', 'FlagError',
-           'in_range', 'device_arg', 'add_command', 'draw_samples', 'save_samples', 'train_command', 'sample_command',
-           'prepare_command', 'Interrupted', 'main']
+           'in_range', 'widths', 'device_arg', 'add_command', 'draw_samples', 'save_samples', 'train_command',
+           'sample_command', 'prepare_command', 'Interrupted', 'main']
 
 # %% ../nbs/15_cli.ipynb #48dbe758
+# the CPU recipe of the course's 20-minute chair model (10_generation): the cpu network (64-64-128 / 128-64), half the
+# chain of the paper (K = 32) and a batch of 16, so more updates fit a budget, a longer step (δ = 0.02) and twice the
+# paper's learning rate (1e-3): of the 20-minute runs of 10_generation, this setting scored best, on both seeds tried;
+# the checkpoint holds the moving average of the weights (08_training): it never scored worse than the run's current
+# weights, and better on average, in the runs that measured both. fp32 + torch.compile (bf16 is emulated, so slower, on
+# CPUs without native bf16: 08a_speed), the chain's gradient by the hand-written fp32 backward of 08a (same gradient)
+_CPU = dict(n_points=512, batch_size=16, n_steps=32, step_size=0.02, lr=1e-3, ema=0.99, point_widths=(64, 64, 128),
+            global_widths=(128, 64), seed=0, precision="fp32", compile=True, chain="fast")
 PRESETS = {
     "tiny": dict(n_points=64, batch_size=4, n_iters=3, n_steps=4, point_widths=(16, 16), global_widths=(16,)),
-    # what `make demo` runs: fp32 + torch.compile (bf16 is emulated, so slower, on CPUs without native bf16: 08a_speed),
-    # the chain's gradient by the hand-written fp32 backward of 08a (the same gradient, less work)
-    "cpu": dict(n_points=512, batch_size=32, n_iters=400, n_steps=64, point_widths=(64, 64, 128),
-                global_widths=(128, 64), seed=0, precision="fp32", compile=True, chain="fast"),
-    # the course's 20-minute CPU chair model (10_generation): the cpu network on a wall-clock budget, with half the
-    # chain of the paper (K = 32) and half the cpu preset's batch (B = 16), so more updates fit the budget, a longer
-    # step (δ = 0.02) and twice the learning rate (1e-3) of the paper: of the 20-minute runs of 10_generation, this
-    # setting scored best, on both seeds tried; the checkpoint holds the moving average of the weights (08_training):
-    # it never scored worse than the run's current weights, and better on average, in the runs that measured both
-    "cpu20": dict(n_points=512, batch_size=16, n_iters=5000, n_steps=32, step_size=0.02, lr=1e-3, point_widths=(64, 64, 128),
-                  global_widths=(128, 64), seed=0, precision="fp32", compile=True, chain="fast", max_minutes=20.0, ema=0.99),
+    "cpu": dict(_CPU, n_iters=1200),                       # what `make demo` runs: the recipe for a fixed number of updates
+    "cpu20": dict(_CPU, n_iters=5000, max_minutes=20.0),   # the recipe on a wall-clock budget (which ends a run before the cap)
     "full": dict(precision="bf16"),
 }
 
@@ -68,6 +67,11 @@ def in_range(
 
 positive_int, nonneg_int, positive_float = in_range(int, ge=1), in_range(int, ge=0), in_range(float, gt=0)
 seed_int = in_range(int, ge=0, le=2**63 - 1)  # what torch.manual_seed accepts
+
+def widths(text: str) -> tuple:
+    "An argparse type for the layer widths of a network: comma-separated positive integers, e.g. `64,64,128`."
+    try: return tuple(positive_int(w) for w in text.split(","))
+    except FlagError: raise FlagError(f"expected comma-separated positive integers such as 64,64,128, got {text!r}") from None
 
 # %% ../nbs/15_cli.ipynb #c1f1a9e3
 def device_arg(text: str) -> str:
@@ -109,6 +113,9 @@ def _train_parser(sub):
                       ("lr-decay", in_range(float, gt=0, le=1.0)), ("step-size", positive_float),
                       ("energy-reg", in_range(float, ge=0)), ("ema", in_range(float, ge=0, lt=1)), ("device", device_arg)]:
         t.add_argument(f"--{flag}", type=typ, default=None)
+    for part, mlp in (("point", "per-point MLP h"), ("global", "global MLP g")):  # the size of the network
+        cpu = ",".join(map(str, PRESETS["cpu"][f"{part}_widths"]))
+        t.add_argument(f"--{part}-widths", type=widths, default=None, help=f"widths of the {mlp}, comma-separated (preset cpu: {cpu})")
     t.add_argument("--precision", choices=("fp32", "bf16"), default=None, help="bf16: bfloat16 autocast of the network")
     t.add_argument("--chain", choices=("autograd", "fast"), default=None, help="how the chain gets ∇f: autograd, or the hand-written fp32 backward (08a)")
     t.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None, help="torch.compile the network")
@@ -235,7 +242,8 @@ def train_command(a: argparse.Namespace) -> Path:
     t0, out = time.perf_counter(), Path(a.out)
     cfg = preset_config(a.preset, n_iters=a.n_iters, max_minutes=a.max_minutes, batch_size=a.batch_size, n_points=a.n_points, n_steps=a.n_steps,
                         seed=a.seed, lr=a.lr, step_size=a.step_size, device=a.device, precision=a.precision, compile=a.compile,
-                        chain=a.chain, energy_reg=a.energy_reg, lr_decay=a.lr_decay, ema=a.ema)
+                        chain=a.chain, energy_reg=a.energy_reg, lr_decay=a.lr_decay, ema=a.ema,
+                        point_widths=a.point_widths, global_widths=a.global_widths)
     stage = _staging_dir(out)  # before any work: an unwritable --out fails now, not after training
     try:
         data = load_modelnet10(a.data, a.category, "train", n_points=None)  # all stored points; fit draws subsets

@@ -25,7 +25,7 @@ p.add_argument("--n-iters", type=int, default=5000, help="at most this many ener
 p.add_argument("--minutes", type=float, default=12, help="wall-clock budget of the training")
 p.add_argument("--train-points", type=int, default=256, help="points per cloud in training")
 p.add_argument("--n-steps", type=int, default=16, help="Langevin steps per update in training")
-p.add_argument("--lr", type=float, default=None, help="learning rate of the training (default: the preset's)")
+p.add_argument("--lr", type=float, default=5e-4, help="learning rate of the training")
 p.add_argument("--energy-reg", type=float, default=0.0, help="energy penalty α of eq. (3) in 08_training (0: eq. (2) alone)")
 p.add_argument("--n-points", type=int, default=512, help="points per cloud for the features")
 p.add_argument("--point-widths", type=int, nargs="+", default=None, help="per-point MLP widths (default: the preset's)")
@@ -45,8 +45,8 @@ if ck.exists():
     net, cfg, extra = load_checkpoint(ck)
 else:   # the `cpu` preset's network, shorter chains, the fast fp32 chain of 08a, no compile; stop at the wall-clock budget
     cfg = preset_config("cpu", n_iters=a.n_iters, n_points=a.train_points, n_steps=a.n_steps, precision="fp32", compile=False,
-                        chain="fast", max_minutes=a.minutes, device="cpu",
-                        lr=a.lr, energy_reg=a.energy_reg,
+                        chain="fast", max_minutes=a.minutes, device="cpu", batch_size=32, step_size=0.01, ema=0.0,   # as measured:
+                        lr=a.lr, energy_reg=a.energy_reg,   # the cpu preset's values before it took the cpu20 recipe
                         point_widths=a.point_widths and tuple(a.point_widths), global_widths=a.global_widths and tuple(a.global_widths))
     data = load_modelnet10(a.data, split="train", n_points=None)[0]
     ts = time.perf_counter()
