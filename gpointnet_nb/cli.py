@@ -152,6 +152,7 @@ def _eval_parser(sub):
     e.add_argument("--category", default=None, help="default: the checkpoint's"); e.add_argument("--split", default="test", choices=("train", "test"))
     e.add_argument("--n-samples", type=positive_int, default=100); e.add_argument("--n-points", type=positive_int, default=512)
     e.add_argument("--seed", type=seed_int, default=0); e.add_argument("--device", type=device_arg, default=None)
+    e.add_argument("--n-steps", type=positive_int, default=None, help="Langevin steps K of the sampler (default: the checkpoint's own)")
     e.add_argument("--emd", action="store_true", help="also EMD-based scores (slow)")
     e.add_argument("--baselines", action="store_true", help="also score the training split and noise the same way")
     e.add_argument("--json", action="store_true", help="print one JSON object")

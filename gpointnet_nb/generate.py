@@ -91,6 +91,7 @@ def evaluate_checkpoint(
     emd: bool = False,
     with_baselines: bool = False,
     device=None,
+    n_steps: int | None = None,   # K of the sampler (default: the checkpoint's own, which the model was trained for)
 ) -> dict:                        # {"model": scores, ["train split": ..., "noise": ...], "protocol": {...}}
     "Score a checkpoint's samples against real shapes of a split (and optionally the baselines)."
     from gpointnet_nb.data import load_modelnet10
@@ -100,18 +101,18 @@ def evaluate_checkpoint(
     if not category: raise ValueError(f"{ckpt}: no category stored in the checkpoint; pass --category")
     refs = load_modelnet10(data, category, split, n_points=n_points)[:n_samples]
     t0 = time.perf_counter()
-    samples = sample_clouds(net, cfg, n=n_samples, seed=seed, n_points=n_points)
+    samples = sample_clouds(net, cfg, n=n_samples, seed=seed, n_points=n_points, n_steps=n_steps)
     out = {"model": evaluate(samples, refs, emd=emd)}
     if with_baselines: out |= baselines(load_modelnet10(data, category, "train", n_points=n_points, seed=seed + 1), refs, cfg.ref_sigma, seed, emd)
     out["protocol"] = {"ckpt": str(ckpt), "data": str(data or "embedded sample"), "category": category, "split": split,
                        "n_samples": n_samples, "n_refs": len(refs), "n_points": n_points, "seed": seed,
-                       "n_steps": cfg.n_steps, "seconds": time.perf_counter() - t0}
+                       "n_steps": n_steps or cfg.n_steps, "trained_n_steps": cfg.n_steps, "seconds": time.perf_counter() - t0}
     return out
 
 # %% ../nbs/10_generation.ipynb #c145d207
 def eval_command(a) -> str:
     "`gpointnet eval`: score a checkpoint; prints JSON with --json, else a table."
-    r = evaluate_checkpoint(a.ckpt, a.data, a.category, a.split, a.n_samples, a.n_points, a.seed, a.emd, a.baselines, a.device)
+    r = evaluate_checkpoint(a.ckpt, a.data, a.category, a.split, a.n_samples, a.n_points, a.seed, a.emd, a.baselines, a.device, a.n_steps)
     if a.json: return json.dumps(r, indent=2)
     rows = {k: v for k, v in r.items() if k != "protocol"}
     return format_table(rows) + f"\n{r['protocol']}"

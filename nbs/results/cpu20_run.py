@@ -11,6 +11,7 @@ Run it alone on the machine: the preset stops at a wall-clock budget, so other w
 import argparse, json, platform, subprocess, sys
 from pathlib import Path
 from gpointnet_nb.core import git_commit
+from gpointnet_nb.speed import machine_info
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
@@ -44,7 +45,7 @@ if r["config"].get("ema"):  # the checkpoint holds the averaged weights; also sc
     ev_online = json.loads(sh(cmds[1].replace("model.pt", "online.pt")))
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
 out = {"commands": [c.strip() for c in cmds], "command": "python nbs/results/cpu20_run.py " + " ".join(sys.argv[1:]),
-       "commit": git_commit(),
+       "commit": git_commit(), "machine_info": machine_info(),   # the vector units too: per-update times differ across machines
        "machine": f"{cpu}, {len(__import__('os').sched_getaffinity(0))} cores", "updates": r["updates"],
        "train_minutes": r["timings_s"]["train"] / 60, "per_update_s": r["timings_s"]["per_update"], "config": r["config"],
        "final": r["final"], "eval": ev} \

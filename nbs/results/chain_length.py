@@ -1,0 +1,35 @@
+"""What the chain's length does at sampling time, for nbs/10_generation.ipynb (writes nbs/results/chain_length.json).
+
+    .venv/bin/python nbs/results/chain_length.py --ckpt runs/cpu20_seed2/model.pt --data ../shared/realdata/data/modelnet10_pc_2048
+
+runs `gpointnet eval --ckpt CKPT --data DATA --n-steps K --seed S --json` for every K of --steps and S of --seeds: the same
+trained model, the same starting noise for a given seed, sampled with chains shorter and longer than the K it was trained
+with. The checkpoint is the preset's seed-2 run of 10 (`python nbs/results/cpu20_run.py ... --name cpu20_seed2 -- --seed 2`).
+"""
+import argparse, json, subprocess, sys
+from pathlib import Path
+from gpointnet_nb.core import atomic_path, git_commit
+from gpointnet_nb.speed import machine_info
+
+p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+p.add_argument("--ckpt", required=True, help="a checkpoint of the cpu20 preset")
+p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
+p.add_argument("--steps", type=int, nargs="+", default=[16, 24, 32, 48, 64, 128], help="chain lengths K to sample with")
+p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="seeds of the samples")
+p.add_argument("--out", default=str(Path(__file__).with_name("chain_length.json")))
+a = p.parse_args()
+gp = str(Path(sys.executable).with_name("gpointnet"))
+rows, commands = [], []
+for k in a.steps:
+    for s in a.seeds:
+        cmd = ["eval", "--ckpt", a.ckpt, "--data", a.data, "--n-steps", str(k), "--seed", str(s), "--json"]
+        r = subprocess.run([gp] + cmd, capture_output=True, text=True)
+        if r.returncode: sys.exit(f"gpointnet {' '.join(cmd)}\nfailed with exit status {r.returncode}:\n{r.stderr[-3000:]}")
+        ev = json.loads(r.stdout)
+        rows.append({"n_steps": k, "seed": s} | ev["model"] | {"trained_n_steps": ev["protocol"]["trained_n_steps"]})
+        commands.append("gpointnet " + " ".join(cmd))
+        print(k, s, {m: round(rows[-1][m], 4) for m in ("1-NNA-CD", "COV-CD", "MMD-CD", "diversity")}, flush=True)
+run = Path(a.ckpt).with_name("run.json")
+out = {"command": "python nbs/results/chain_length.py " + " ".join(sys.argv[1:]), "commit": git_commit(), "machine": machine_info(),
+       "checkpoint_run": json.loads(run.read_text())["config"] if run.exists() else None, "commands": commands, "rows": rows}
+with atomic_path(a.out, suffix=".json") as tmp: tmp.write_text(json.dumps(out, indent=1) + "\n")
