@@ -26,6 +26,11 @@ p.add_argument("--minutes", type=float, default=12, help="wall-clock budget of t
 p.add_argument("--train-points", type=int, default=256, help="points per cloud in training")
 p.add_argument("--n-steps", type=int, default=16, help="Langevin steps per update in training")
 p.add_argument("--lr", type=float, default=5e-4, help="learning rate of the training")
+p.add_argument("--batch-size", type=int, default=32, help="clouds per update in training")
+p.add_argument("--step-size", type=float, default=0.01, help="Langevin step δ in training")
+p.add_argument("--ema", type=float, default=0.0, help="weight averaging β of the training (0: none; the features use the average)")
+p.add_argument("--compile", action=argparse.BooleanOptionalAction, default=False, help="torch.compile the training chain")
+p.add_argument("--train-seed", type=int, default=0, help="seed of the energy net's training")
 p.add_argument("--energy-reg", type=float, default=0.0, help="energy penalty α of eq. (3) in 08_training (0: eq. (2) alone)")
 p.add_argument("--n-points", type=int, default=512, help="points per cloud for the features")
 p.add_argument("--point-widths", type=int, nargs="+", default=None, help="per-point MLP widths (default: the preset's)")
@@ -44,9 +49,9 @@ ck = Path(a.ckpt)
 if ck.exists():
     net, cfg, extra = load_checkpoint(ck)
 else:   # the `cpu` preset's network, shorter chains, the fast fp32 chain of 08a, no compile; stop at the wall-clock budget
-    cfg = preset_config("cpu", n_iters=a.n_iters, n_points=a.train_points, n_steps=a.n_steps, precision="fp32", compile=False,
-                        chain="fast", max_minutes=a.minutes, device="cpu", batch_size=32, step_size=0.01, ema=0.0,   # as measured:
-                        lr=a.lr, energy_reg=a.energy_reg,   # the cpu preset's values before it took the cpu20 recipe
+    cfg = preset_config("cpu", n_iters=a.n_iters, n_points=a.train_points, n_steps=a.n_steps, precision="fp32", compile=a.compile,
+                        chain="fast", max_minutes=a.minutes, device="cpu", batch_size=a.batch_size, step_size=a.step_size, ema=a.ema,
+                        lr=a.lr, energy_reg=a.energy_reg, seed=a.train_seed,   # defaults: the cpu preset's values before it took the cpu20 recipe
                         point_widths=a.point_widths and tuple(a.point_widths), global_widths=a.global_widths and tuple(a.global_widths))
     data = load_modelnet10(a.data, split="train", n_points=None)[0]
     ts = time.perf_counter()
@@ -71,7 +76,7 @@ for kind in ("trained", "random init"):
     acc = np.array([r["accuracy"] for r in rows if r["features"] == kind]) * 100
     summary[kind] = {"mean": acc.mean(), "std": acc.std(ddof=1), "n": len(acc), "Cs": [r["C"] for r in rows if r["features"] == kind],
                      "accuracies": acc.tolist()}
-cfg_d = {k: getattr(cfg, k) for k in ("n_points", "batch_size", "n_iters", "n_steps", "lr", "energy_reg", "point_widths", "global_widths", "compile")}
+cfg_d = {k: getattr(cfg, k) for k in ("n_points", "batch_size", "n_iters", "n_steps", "step_size", "lr", "energy_reg", "ema", "seed", "point_widths", "global_widths", "compile")}
 out = {"command": "python nbs/results/classify_full.py " + " ".join(sys.argv[1:]),
        "budget": f"energy net: {cfg.n_iters} updates, {extra.get('train_seconds', float('nan')) / 60:.1f} min wall of training on {extra.get('threads', '?')} CPU thread(s) "
                  f"of a shared 2-core machine, preset cpu {cfg_d}; features of {a.n_points} points per cloud; C from {a.Cs} by {a.folds}-fold CV",
