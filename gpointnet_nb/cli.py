@@ -19,18 +19,21 @@ __all__ = ['PRESETS', 'positive_int', 'nonneg_int', 'positive_float', 'seed_int'
            'sample_command', 'prepare_command', 'Interrupted', 'main']
 
 # %% ../nbs/15_cli.ipynb #48dbe758
-# the CPU recipe of the course's 20-minute chair model (10_generation): the cpu network (64-64-128 / 128-64), half the
-# chain of the paper (K = 32) and a batch of 16, so more updates fit a budget, a longer step (δ = 0.02) and twice the
-# paper's learning rate (1e-3): of the 20-minute runs of 10_generation, this setting scored best, on both seeds tried;
-# the checkpoint holds the moving average of the weights (08_training): it never scored worse than the run's current
-# weights, and better on average, in the runs that measured both. fp32 + torch.compile (bf16 is emulated, so slower, on
-# CPUs without native bf16: 08a_speed), the chain's gradient by the hand-written fp32 backward of 08a (same gradient)
+# the CPU recipe of the course's 20-minute chair model (10_generation): half the chain of the paper (K = 32) and a batch
+# of 16, so more updates fit a budget, a longer step (δ = 0.02) and twice the paper's learning rate (1e-3): of the
+# 20-minute runs of 10_generation, this setting scored best; the checkpoint holds the moving average of the weights
+# (08_training): it never scored worse than the run's current weights, and better on average, in the runs that measured
+# both. fp32 + torch.compile (bf16 is emulated, so slower, on CPUs without native bf16: 08a_speed), the chain's gradient
+# by the hand-written fp32 backward of 08a (same gradient). `cpu` (make demo) keeps the narrower network 64-64-128 /
+# 128-64 for a fixed number of updates; cpu20 takes the wider 64-64-256 / 256-128, which scored best on both seeds on a
+# CPU with AVX-512 (about 3,900 updates in 20 minutes), while on a CPU of half that speed it got too few updates to beat the narrower one
 _CPU = dict(n_points=512, batch_size=16, n_steps=32, step_size=0.02, lr=1e-3, ema=0.99, point_widths=(64, 64, 128),
             global_widths=(128, 64), seed=0, precision="fp32", compile=True, chain="fast")
 PRESETS = {
     "tiny": dict(n_points=64, batch_size=4, n_iters=3, n_steps=4, point_widths=(16, 16), global_widths=(16,)),
     "cpu": dict(_CPU, n_iters=1200),                       # what `make demo` runs: the recipe for a fixed number of updates
-    "cpu20": dict(_CPU, n_iters=5000, max_minutes=20.0),   # the recipe on a wall-clock budget (which ends a run before the cap)
+    "cpu20": dict(_CPU, n_iters=5000, max_minutes=20.0,    # the recipe on a wall-clock budget (which ends a run before the cap)
+                  point_widths=(64, 64, 256), global_widths=(256, 128)),
     "full": dict(precision="bf16"),
 }
 
