@@ -4,7 +4,8 @@
 
 runs `gpointnet eval --ckpt CKPT --data DATA --n-steps K --seed S --json` for every K of --steps and S of --seeds: the same
 trained model, the same starting noise for a given seed, sampled with chains shorter and longer than the K it was trained
-with. The checkpoint is the preset's seed-2 run of 10 (`python nbs/results/cpu20_run.py ... --name cpu20_seed2 -- --seed 2`).
+with. The checkpoint is the seed-2 run of 10 with the narrower network, trained when that network was the cpu20 preset
+(`python nbs/results/cpu20_run.py ... --name cpu20_seed2 -- --seed 2 --point-widths 64,64,128 --global-widths 128,64` today).
 """
 import argparse, json, subprocess, sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from gpointnet_nb.core import atomic_path, git_commit
 from gpointnet_nb.speed import machine_info
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-p.add_argument("--ckpt", required=True, help="a checkpoint of the cpu20 preset")
+p.add_argument("--ckpt", required=True, help="a checkpoint trained with the cpu20 recipe")
 p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
 p.add_argument("--steps", type=int, nargs="+", default=[16, 24, 32, 48, 64, 128], help="chain lengths K to sample with")
 p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="seeds of the samples")

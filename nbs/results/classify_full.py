@@ -48,7 +48,7 @@ test = load_modelnet10(a.data, split="test", n_points=a.n_points, seed=1)
 ck = Path(a.ckpt)
 if ck.exists():
     net, cfg, extra = load_checkpoint(ck)
-else:   # the `cpu` preset's network, shorter chains, the fast fp32 chain of 08a, no compile; stop at the wall-clock budget
+else:   # the `cpu` preset's network, shorter chains, the fast fp32 chain of 08a (compiled with --compile); stop at the wall-clock budget
     cfg = preset_config("cpu", n_iters=a.n_iters, n_points=a.train_points, n_steps=a.n_steps, precision="fp32", compile=a.compile,
                         chain="fast", max_minutes=a.minutes, device="cpu", batch_size=a.batch_size, step_size=a.step_size, ema=a.ema,
                         lr=a.lr, energy_reg=a.energy_reg, seed=a.train_seed,   # defaults: the cpu preset's values before it took the cpu20 recipe
