@@ -26,7 +26,7 @@ __all__ = ['PRESETS', 'positive_int', 'nonneg_int', 'positive_float', 'seed_int'
 # both. fp32 + torch.compile (bf16 is emulated, so slower, on CPUs without native bf16: 08a_speed), the chain's gradient
 # by the hand-written fp32 backward of 08a (same gradient). `cpu` (make demo) keeps the narrower network 64-64-128 /
 # 128-64 for a fixed number of updates; cpu20 takes the wider 64-64-256 / 256-128, which scored best on both seeds on a
-# CPU with AVX-512 (about 3,900 updates in 20 minutes), while on a CPU of half that speed it got too few updates to beat the narrower one
+# CPU with AVX-512 (about 3,900 updates in 20 minutes); on a CPU of half that speed it did not beat the narrower one (one seed)
 _CPU = dict(n_points=512, batch_size=16, n_steps=32, step_size=0.02, lr=1e-3, ema=0.99, point_widths=(64, 64, 128),
             global_widths=(128, 64), seed=0, precision="fp32", compile=True, chain="fast")
 PRESETS = {
