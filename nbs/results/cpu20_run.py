@@ -43,9 +43,10 @@ if r["config"].get("ema"):  # the checkpoint holds the averaged weights; also sc
     if ts is None: sys.exit(f"{run}/model.pt has no training state (it needs --ckpt-every)")
     net.load_state_dict(ts["online"]); save_checkpoint(run / "online.pt", net, cfg, dict(extra))
     ev_online = json.loads(sh(cmds[1].replace("model.pt", "online.pt")))
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+mi = machine_info()   # the CPU's model and vector units: per-update times differ across machines
+cpu = mi["cpu"] if mi["cpu"] != "?" else platform.processor()
 out = {"commands": [c.strip() for c in cmds], "command": "python nbs/results/cpu20_run.py " + " ".join(sys.argv[1:]),
-       "commit": git_commit(), "machine_info": machine_info(),   # the vector units too: per-update times differ across machines
+       "commit": git_commit(), "machine_info": mi,
        "machine": f"{cpu}, {len(__import__('os').sched_getaffinity(0))} cores", "updates": r["updates"],
        "train_minutes": r["timings_s"]["train"] / 60, "per_update_s": r["timings_s"]["per_update"], "config": r["config"],
        "final": r["final"], "eval": ev} \
