@@ -5,7 +5,7 @@ temporary paths, a missing "Next:" link, and blank k3d views. `make browser` run
 Chromium is driven over the DevTools protocol (a local port on 127.0.0.1, websocket-client), so each check waits for the
 condition it needs (MathJax's queue empty, a k3d canvas drawn) instead of guessing a delay. Screenshots are kept in
 book/_build/screenshots/."""
-import base64, io, itertools, json, re, shutil, subprocess, sys, tempfile, time, urllib.request, warnings
+import base64, io, itertools, json, os, re, shutil, signal, subprocess, sys, tempfile, time, urllib.request, warnings
 from pathlib import Path
 import pytest
 from conftest import REPO
@@ -35,7 +35,7 @@ class Browser:
     def __init__(self, profile: Path):
         import websocket
         self.proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         port_file, deadline = profile / "DevToolsActivePort", time.time() + 60
         while not (port_file.is_file() and port_file.read_text().strip()):
             if time.time() > deadline or self.proc.poll() is not None: raise RuntimeError("chromium did not start")
@@ -75,9 +75,17 @@ class Browser:
         return base64.b64decode(self.call("Page.captureScreenshot", **params)["data"])
 
     def close(self):
-        self.ws.close(); self.proc.terminate()
-        try: self.proc.wait(10)
-        except subprocess.TimeoutExpired: self.proc.kill()
+        "Stop Chromium and all its helper processes (they write to the profile until they exit)."
+        self.ws.close()
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try: os.killpg(self.proc.pid, sig)
+            except ProcessLookupError: return
+            try: self.proc.wait(10)
+            except subprocess.TimeoutExpired: continue
+            for _ in range(50):  # the group outlives its leader by a moment: wait until no member is left
+                try: os.killpg(self.proc.pid, 0)
+                except ProcessLookupError: return
+                time.sleep(0.1)
 
 
 # Known problems in pages this check's author does not own: (page, kind) -> owner and fix. Reported as warnings, not
@@ -123,7 +131,8 @@ def executed_figures(page: str) -> int:
 
 @pytest.fixture(scope="module")
 def browser():
-    with tempfile.TemporaryDirectory(prefix="gpointnet-chromium-") as profile:
+    # a helper that still writes to the profile must not turn a finished check into an error: cleanup errors are ignored
+    with tempfile.TemporaryDirectory(prefix="gpointnet-chromium-", ignore_cleanup_errors=True) as profile:
         b = Browser(Path(profile))
         try: yield b
         finally: b.close()
