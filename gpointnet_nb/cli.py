@@ -120,7 +120,8 @@ def _train_parser(sub):
         cpu = ",".join(map(str, PRESETS["cpu"][f"{part}_widths"]))
         t.add_argument(f"--{part}-widths", type=widths, default=None, help=f"widths of the {mlp}, comma-separated (preset cpu: {cpu})")
     t.add_argument("--precision", choices=("fp32", "bf16"), default=None, help="bf16: bfloat16 autocast of the network")
-    t.add_argument("--chain", choices=("autograd", "fast"), default=None, help="how the chain gets ∇f: autograd, or the hand-written fp32 backward (08a)")
+    t.add_argument("--chain", choices=("autograd", "fast", "fast-bf16"), default=None,
+                   help="how the chain gets ∇f: autograd, the hand-written fp32 backward, or it with bf16 matmuls (08a)")
     t.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None, help="torch.compile the network")
     t.add_argument("--max-minutes", type=positive_float, default=None, help="wall-clock budget of the training (preset cpu20: 20)")
     t.add_argument("--n-samples", type=positive_int, default=16, help="clouds to draw in samples.png")

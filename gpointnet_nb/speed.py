@@ -12,8 +12,8 @@ from .pointnet import EnergyPointNet, PointNorm
 from .langevin import langevin_step, langevin_sample, score_and_grad
 
 # %% auto #0
-__all__ = ['PATHS', 'step_flops', 'ReferenceEnergyNet', 'reference_grad', 'copy_to_reference', 'supports_fast', 'compiled',
-           'fast_score_and_grad', 'FastScore', 'gemm_peak', 'machine_info', 'benchmark', 'format_table',
+__all__ = ['FAST_PRECISIONS', 'PATHS', 'step_flops', 'ReferenceEnergyNet', 'reference_grad', 'copy_to_reference', 'supports_fast',
+           'compiled', 'fast_score_and_grad', 'FastScore', 'gemm_peak', 'machine_info', 'benchmark', 'format_table',
            'gradient_agreement', 'one_nna', 'fidelity', 'bench_command']
 
 # %% ../nbs/08a_speed.ipynb #aaae8554
@@ -114,11 +114,18 @@ def _norm_bwd(gy: Tensor, zhat: Tensor, rstd: Tensor, norm: PointNorm) -> Tensor
     return rstd * (g - g.mean(1, keepdim=True) - zhat * (g * zhat).mean(1, keepdim=True))
 
 # %% ../nbs/08a_speed.ipynb #eafca7ac
-def _forward(net: EnergyPointNet, x: Tensor):
-    "f(x), keeping what the backward pass needs."
+def _linear(h: Tensor, lin: nn.Linear, norm, mm) -> Tensor:
+    "z = W h + b of a per-point layer; with `mm` (e.g. bfloat16) the matmul runs in that type, its result in h's."
+    if mm is None: return F.linear(h, lin.weight, lin.bias)
+    if norm is not None:   # the norm removes the mean over points anyway: centre first, so that rounding z to `mm`
+        return F.linear((h - h.mean(1, keepdim=True)).to(mm), lin.weight.to(mm)).to(h.dtype)  # cannot cancel it
+    return F.linear(h.to(mm), lin.weight.to(mm)).to(h.dtype) + lin.bias
+
+def _forward(net: EnergyPointNet, x: Tensor, mm=None):
+    "f(x), keeping what the backward pass needs; `mm`: matmul type of the per-point layers after the first."
     h, saved = x, []
-    for lin, norm, slope in _plan(net.point_mlp):             # the shared per-point MLP
-        z = F.linear(h, lin.weight, lin.bias)                  # (B, N, C_in) -> (B, N, C)
+    for i, (lin, norm, slope) in enumerate(_plan(net.point_mlp)):   # the shared per-point MLP
+        z = _linear(h, lin, norm, mm if i else None)           # (B, N, C_in) -> (B, N, C); x itself stays exact
         y, zhat, rstd = _norm_fwd(z, norm) if norm is not None else (z, None, None)
         saved.append((y, zhat, rstd)); h = _act(y, slope)
     pooled = h.mean(1) if net.pool == "mean" else h.amax(1)    # (B, N, C) -> (B, C)
@@ -129,8 +136,8 @@ def _forward(net: EnergyPointNet, x: Tensor):
     return g.squeeze(-1) * (x.shape[1] if net.extensive else 1), (h, pooled, saved, pre)
 
 # %% ../nbs/08a_speed.ipynb #fec28a9b
-def _backward(net: EnergyPointNet, n: int, h: Tensor, pooled: Tensor, saved: list, pre: list) -> Tensor:
-    "∇ₓf from the kept activations: transposed matmuls, ReLU masks, the PointNorm backward formula."
+def _backward(net: EnergyPointNet, n: int, h: Tensor, pooled: Tensor, saved: list, pre: list, mm=None) -> Tensor:
+    "∇ₓf from the kept activations: transposed matmuls (in `mm` but the last), ReLU masks, the PointNorm backward formula."
     d = torch.full_like(pre[-1], float(n) if net.extensive else 1.0)           # ∂f/∂(output), (B, 1)
     for (lin, _, slope), y in zip(reversed(_plan(net.global_mlp)), reversed(pre)):
         if slope is not None: d = _dact(d, y, slope)
@@ -139,15 +146,16 @@ def _backward(net: EnergyPointNet, n: int, h: Tensor, pooled: Tensor, saved: lis
     else:
         hit = (h == pooled.unsqueeze(1)).to(h.dtype)                            # the arg-max points (ties share)
         da = hit * (d / hit.sum(1)).unsqueeze(1)
-    for (lin, norm, slope), (y, zhat, rstd) in zip(reversed(_plan(net.point_mlp)), reversed(saved)):
+    for i, (lin, norm, slope), (y, zhat, rstd) in zip(reversed(range(len(saved))), reversed(_plan(net.point_mlp)), reversed(saved)):
         dz = _dact(da, y, slope)
         if norm is not None: dz = _norm_bwd(dz, zhat, rstd, norm)
-        da = dz @ lin.weight                                                    # Wᵀ: (B, N, C) -> (B, N, C_in)
+        if mm is None or i == 0: da = dz @ lin.weight                          # Wᵀ: (B, N, C) -> (B, N, C_in)
+        else: da = (dz.to(mm) @ lin.weight.to(mm)).to(dz.dtype)
     return da
 
-def _fast(net: EnergyPointNet, x: Tensor) -> tuple[Tensor, Tensor]:
-    f, kept = _forward(net, x)
-    return f, _backward(net, x.shape[1], *kept)
+def _fast(net: EnergyPointNet, x: Tensor, mm=None) -> tuple[Tensor, Tensor]:
+    f, kept = _forward(net, x, mm)
+    return f, _backward(net, x.shape[1], *kept, mm)
 
 # %% ../nbs/08a_speed.ipynb #e55ef82f
 _COMPILED: dict = {}
@@ -170,38 +178,42 @@ def compiled(fn, key: str = None):
     return run
 
 # %% ../nbs/08a_speed.ipynb #69ae4fdb
+FAST_PRECISIONS = {"fp32": None, "bf16": torch.bfloat16}   # the fast path's matmul types
+
 def fast_score_and_grad(
     net: nn.Module,         # an `EnergyPointNet` with ReLU or leaky-ReLU activations (others: autograd fallback)
     x: Tensor,              # clouds, (B, N, 3)
     compile: bool = False,  # also torch.compile it (minutes to compile on a busy CPU; eager if it cannot compile)
+    precision: str = "fp32",  # "bf16": the per-point matmuls after the first layer in bfloat16 (the rest stays fp32)
 ) -> tuple[Tensor, Tensor]: # f(x) (B,), ∇ₓ f(x) (B, N, 3), like `langevin.score_and_grad`
     "The score and its input gradient by the hand-written backward pass: no autograd graph, no weight gradients."
+    if precision not in FAST_PRECISIONS: raise ValueError(f"unknown precision {precision!r}: choose one of {tuple(FAST_PRECISIONS)}")
     net = getattr(net, "_orig_mod", net)
-    if not supports_fast(net): return score_and_grad(net, x)
+    if not supports_fast(net): return score_and_grad(net, x, precision=precision)
     with torch.no_grad():
-        f, g = (compiled(_fast) if compile else _fast)(net, x.detach())
+        f, g = (compiled(_fast) if compile else _fast)(net, x.detach(), FAST_PRECISIONS[precision])
     return f.float(), g.to(x.dtype)
 
 # %% ../nbs/08a_speed.ipynb #735821c1
 class _FastGrad(torch.autograd.Function):
     "f(x) whose backward multiplies the precomputed ∇ₓf by the incoming gradient (parameters get none)."
     @staticmethod
-    def forward(ctx, x, net, compile):
-        f, g = fast_score_and_grad(net, x, compile)
+    def forward(ctx, x, net, compile, precision):
+        f, g = fast_score_and_grad(net, x, compile, precision)
         ctx.save_for_backward(g)
         return f.to(x.dtype)
     @staticmethod
     def backward(ctx, df):
         (g,) = ctx.saved_tensors
-        return df[:, None, None] * g, None, None
+        return df[:, None, None] * g, None, None, None
 
 class FastScore(nn.Module):
     "Wrap `net` so that `langevin_sample(FastScore(net), ...)` uses `fast_score_and_grad` (sampling only: no weight grads)."
-    def __init__(self, net: nn.Module, compile: bool = False):
+    def __init__(self, net: nn.Module, compile: bool = False, precision: str = "fp32"):
         super().__init__()
-        self.net, self.compile = net, compile
+        self.net, self.compile, self.precision = net, compile, precision
     def forward(self, x: Tensor) -> Tensor:  # (B, N, 3) -> (B,)
-        return _FastGrad.apply(x, self.net, self.compile)
+        return _FastGrad.apply(x, self.net, self.compile, self.precision)
 
 # %% ../nbs/08a_speed.ipynb #8a020255
 def gemm_peak(

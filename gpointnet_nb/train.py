@@ -26,7 +26,7 @@ __all__ = ['CKPT_FORMAT', 'TrainConfig', 'config_from_dict', 'build_model', 'che
            'CheckpointExtra', 'load_checkpoint']
 
 # %% ../nbs/08_training.ipynb #7c1e5a20
-_CHOICES = {"precision": ("fp32", "bf16"), "chain": ("autograd", "fast"), "init": ("noise", "persistent", "data"), "pool": ("mean", "max")}
+_CHOICES = {"precision": ("fp32", "bf16"), "chain": ("autograd", "fast", "fast-bf16"), "init": ("noise", "persistent", "data"), "pool": ("mean", "max")}
 _MIN_INT = {"n_points": 1, "batch_size": 1, "in_dim": 1, "lr_decay_every": 1, "buffer_size": 1,
             "n_iters": 0, "n_steps": 0, "max_recoveries": 0}
 _POSITIVE = ("lr", "ref_sigma", "max_spread", "max_f", "lr_decay")
@@ -52,7 +52,8 @@ def _check_config(cfg) -> None:
             raise bad(name, "expected a finite number" + (" > 0" if name in _POSITIVE else " ≥ 0"))
     if cfg.ema >= 1: raise bad("ema", "expected a number in [0, 1)")
     if cfg.reinit_prob > 1 or not 0 < cfg.lr_backoff < 1: raise bad("reinit_prob" if cfg.reinit_prob > 1 else "lr_backoff", "out of range")
-    if cfg.chain == "fast" and cfg.precision != "fp32": raise bad("chain", "the fast chain is fp32 only (precision='fp32')")
+    if cfg.chain != "autograd" and cfg.precision != "fp32":
+        raise bad("chain", "the fast chains set their own matmul type: they need precision='fp32' (the update's)")
     if cfg.init == "persistent" and cfg.buffer_size < cfg.batch_size: raise bad("buffer_size", "must hold at least one batch")
 
 # %% ../nbs/08_training.ipynb #3b7f2368
@@ -82,7 +83,7 @@ class TrainConfig:
     device: str | None = None       # None: CUDA if available, else CPU
     precision: str = "fp32"         # "fp32", or "bf16": bfloat16 autocast of the network in chain and update
     compile: bool = False           # torch.compile the network (eager, after one warning line, where it cannot work)
-    chain: str = "autograd"         # ∇ₓf in the chain: "autograd", or "fast" (the same fp32 gradient by a hand-written backward, 08a)
+    chain: str = "autograd"         # ∇ₓf in the chain: "autograd", "fast" (the same fp32 gradient by a hand-written backward, 08a), "fast-bf16" (its big matmuls in bf16)
     init: str = "noise"             # chain starts: "noise" (short-run), "persistent" (replay buffer), "data" (CD)
     buffer_size: int = 10000        # chains kept when init="persistent"
     reinit_prob: float = 0.05       # fraction of persistent chains restarted from noise at each update
@@ -434,10 +435,10 @@ def _out_of_time(cfg: TrainConfig, t0: float, world: int, device) -> bool:
     return bool(flag.item())
 
 def _chain_net(net: nn.Module, energy: nn.Module, cfg: TrainConfig) -> nn.Module:
-    "What the chain differentiates: `energy` (autograd), or `net` behind the hand-written fp32 gradient of 08a_speed."
+    "What the chain differentiates: `energy` (autograd), or `net` behind the hand-written gradient of 08a_speed."
     if cfg.chain == "autograd": return energy
     from gpointnet_nb.speed import FastScore     # 08a builds on this notebook, so the import waits until it is needed
-    return FastScore(net, cfg.compile)
+    return FastScore(net, cfg.compile, "bf16" if cfg.chain == "fast-bf16" else "fp32")
 
 def fit(
     cfg: TrainConfig,             # what to train, and how
