@@ -14,9 +14,9 @@ import gpointnet_nb
 if TYPE_CHECKING: from gpointnet_nb.train import TrainConfig
 
 # %% auto #0
-__all__ = ['PRESETS', 'positive_int', 'nonneg_int', 'positive_float', 'seed_int', 'RUN_FILES', 'preset_config', 'FlagError',
-           'in_range', 'widths', 'device_arg', 'add_command', 'draw_samples', 'save_samples', 'train_command',
-           'sample_command', 'prepare_command', 'Interrupted', 'main']
+__all__ = ['PRESETS', 'BF16_WHERE_NATIVE', 'positive_int', 'nonneg_int', 'positive_float', 'seed_int', 'RUN_FILES',
+           'preset_config', 'FlagError', 'in_range', 'widths', 'device_arg', 'add_command', 'draw_samples',
+           'save_samples', 'train_command', 'sample_command', 'prepare_command', 'Interrupted', 'main']
 
 # %% ../nbs/15_cli.ipynb #48dbe758
 # the CPU recipe of the course's 20-minute chair model (10_generation): half the chain of the paper (K = 32) and a batch
@@ -26,7 +26,9 @@ __all__ = ['PRESETS', 'positive_int', 'nonneg_int', 'positive_float', 'seed_int'
 # both. fp32 + torch.compile (bf16 is emulated, so slower, on CPUs without native bf16: 08a_speed), the chain's gradient
 # by the hand-written fp32 backward of 08a (same gradient). `cpu` (make demo) keeps the narrower network 64-64-128 /
 # 128-64 for a fixed number of updates; cpu20 takes the wider 64-64-256 / 256-128, which scored best on both seeds on a
-# CPU with AVX-512 (about 3,900 updates in 20 minutes); on a CPU of half that speed it did not beat the narrower one (one seed)
+# CPU with AVX-512 (about 3,900 updates in 20 minutes); on a CPU of half that speed it did not beat the narrower one (one seed).
+# On a CPU with bf16 units, cpu20's chain runs its big matmuls in bf16 (BF16_WHERE_NATIVE): more updates in the budget,
+# the same samples (10_generation measures both); elsewhere bf16 is emulated and far slower, so the chain stays fp32
 _CPU = dict(n_points=512, batch_size=16, n_steps=32, step_size=0.02, lr=1e-3, ema=0.99, point_widths=(64, 64, 128),
             global_widths=(128, 64), seed=0, precision="fp32", compile=True, chain="fast")
 PRESETS = {
@@ -37,11 +39,18 @@ PRESETS = {
     "full": dict(precision="bf16"),
 }
 
-def preset_config(name: str, **overrides) -> TrainConfig:
-    "The `TrainConfig` of preset `name`, with `overrides` (None values are ignored)."
+BF16_WHERE_NATIVE = ("cpu20",)   # wall-clock presets whose fast chain takes bf16 matmuls on a CPU with bf16 units
+
+def preset_config(
+    name: str,                  # a key of PRESETS
+    native_bf16: bool = False,  # the machine has bf16 matmul units (`speed.native_bf16()`); an explicit `chain` override wins
+    **overrides,                # TrainConfig fields (None values are ignored)
+) -> TrainConfig:
+    "The `TrainConfig` of preset `name` on a machine with or without bf16 units, with `overrides`."
     from gpointnet_nb.train import TrainConfig
     if name not in PRESETS: raise ValueError(f"unknown preset {name!r}: choose one of {tuple(PRESETS)}")
-    return replace(TrainConfig(**PRESETS[name]), **{k: v for k, v in overrides.items() if v is not None})
+    base = PRESETS[name] | ({"chain": "fast-bf16"} if native_bf16 and name in BF16_WHERE_NATIVE else {})
+    return replace(TrainConfig(**base), **{k: v for k, v in overrides.items() if v is not None})
 
 # %% ../nbs/15_cli.ipynb #c1f1a9e0
 class FlagError(argparse.ArgumentTypeError):
@@ -157,6 +166,8 @@ def _eval_parser(sub):
     e.add_argument("--n-samples", type=positive_int, default=100); e.add_argument("--n-points", type=positive_int, default=512)
     e.add_argument("--seed", type=seed_int, default=0); e.add_argument("--device", type=device_arg, default=None)
     e.add_argument("--n-steps", type=positive_int, default=None, help="Langevin steps K of the sampler (default: the checkpoint's own)")
+    e.add_argument("--chain", choices=("autograd", "fast", "fast-bf16"), default="autograd",
+                   help="the sampler's ∇f: autograd (the reference) or the hand-written backward, fp32 or with bf16 matmuls (08a)")
     e.add_argument("--emd", action="store_true", help="also EMD-based scores (slow)")
     e.add_argument("--baselines", action="store_true", help="also score the training split and noise the same way")
     e.add_argument("--json", action="store_true", help="print one JSON object")
@@ -240,12 +251,18 @@ def _publish(stage: Path, out: Path, names=RUN_FILES) -> None:
     for name in names: os.replace(stage / name, out / name)
 
 # %% ../nbs/15_cli.ipynb #4660c659
+def _native_bf16(a: argparse.Namespace) -> bool:
+    "Whether the run's device is a CPU with bf16 matmul units (what `preset_config` needs to pick the chain)."
+    from gpointnet_nb.core import get_device
+    from gpointnet_nb.speed import native_bf16
+    return get_device(a.device).type == "cpu" and native_bf16()
+
 def train_command(a: argparse.Namespace) -> Path:
     "Train per the parsed arguments; write model.pt, samples.png/.npy and run.json into `a.out`. Returns the PNG path."
     from gpointnet_nb.data import load_modelnet10
     from gpointnet_nb.train import fit, is_main_process
     t0, out = time.perf_counter(), Path(a.out)
-    cfg = preset_config(a.preset, n_iters=a.n_iters, max_minutes=a.max_minutes, batch_size=a.batch_size, n_points=a.n_points, n_steps=a.n_steps,
+    cfg = preset_config(a.preset, _native_bf16(a), n_iters=a.n_iters, max_minutes=a.max_minutes, batch_size=a.batch_size, n_points=a.n_points, n_steps=a.n_steps,
                         seed=a.seed, lr=a.lr, step_size=a.step_size, device=a.device, precision=a.precision, compile=a.compile,
                         chain=a.chain, energy_reg=a.energy_reg, lr_decay=a.lr_decay, ema=a.ema,
                         point_widths=a.point_widths, global_widths=a.global_widths)
@@ -254,7 +271,9 @@ def train_command(a: argparse.Namespace) -> Path:
         data = load_modelnet10(a.data, a.category, "train", n_points=None)  # all stored points; fit draws subsets
         held_out = _held_out(a.data, a.category, cfg.n_points)
         t_load = time.perf_counter()
-        if not a.quiet: print(f"training on {len(data)} {a.category} shapes ({a.data or 'embedded sample'}), preset {a.preset}", file=sys.stderr)
+        if not a.quiet: print(f"training on {len(data)} {a.category} shapes ({a.data or 'embedded sample'}), preset {a.preset}"
+                              + (", chain with bf16 matmuls (this CPU has bf16 units; --chain fast keeps fp32)" if a.chain is None and
+                                 cfg.chain == "fast-bf16" else ""), file=sys.stderr)
         ckpt = out / "model.pt" if a.ckpt_every or a.resume else None  # fit checkpoints there during the run
         try: net, hist = fit(cfg, data, progress=not a.quiet, ckpt_path=ckpt, ckpt_every=a.ckpt_every or 0, resume=a.resume,
                              extra={"category": a.category, "data": str(a.data)})

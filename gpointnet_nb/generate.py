@@ -25,15 +25,20 @@ def sample_clouds(
     n_steps: int | None = None,   # K (default: cfg.n_steps)
     chunk: int | None = 50,       # chains run at once (bounds memory)
     device=None,                  # default: where the network is
+    chain: str = "autograd",      # how ∇f is computed: "autograd" (the reference), "fast" or "fast-bf16" (08a_speed)
 ) -> Tensor:                      # (n, N, 3) float32 on the CPU
     "Short-run samples M_θ(Z) from seeded noise Z ~ N(0, σ²I), as the model was trained to produce them."
     if n < 1: raise ValueError(f"n must be at least 1, got {n}")
+    if chain not in ("autograd", "fast", "fast-bf16"): raise ValueError(f"unknown chain {chain!r}: autograd, fast or fast-bf16")
     device = get_device(device) if device is not None else next(net.parameters()).device
+    net = net.to(device)
     seed_everything(seed)
     x0 = torch.randn(n, n_points or cfg.n_points, 3, device=device) * cfg.ref_sigma
     precision = getattr(cfg, "precision", "bf16" if getattr(cfg, "amp", False) else "fp32")
-    x = langevin_sample(net.to(device), x0, n_steps or cfg.n_steps, cfg.step_size, cfg.ref_sigma, cfg.clip,
-                        precision=precision, chunk=chunk)
+    if chain != "autograd":   # the fast paths set their own matmul types, so no autocast around them
+        from gpointnet_nb.speed import FastScore   # imported when needed, like 08_training does
+        net, precision = FastScore(net, precision="bf16" if chain == "fast-bf16" else "fp32"), "fp32"
+    x = langevin_sample(net, x0, n_steps or cfg.n_steps, cfg.step_size, cfg.ref_sigma, cfg.clip, precision=precision, chunk=chunk)
     return x.float().cpu()
 
 # %% ../nbs/10_generation.ipynb #2198f69d
@@ -92,6 +97,7 @@ def evaluate_checkpoint(
     with_baselines: bool = False,
     device=None,
     n_steps: int | None = None,   # K of the sampler (default: the checkpoint's own, which the model was trained for)
+    chain: str = "autograd",      # the sampler's gradient: "autograd" (the reference), "fast", "fast-bf16"
 ) -> dict:                        # {"model": scores, ["train split": ..., "noise": ...], "protocol": {...}}
     "Score a checkpoint's samples against real shapes of a split (and optionally the baselines)."
     from gpointnet_nb.data import load_modelnet10
@@ -101,18 +107,20 @@ def evaluate_checkpoint(
     if not category: raise ValueError(f"{ckpt}: no category stored in the checkpoint; pass --category")
     refs = load_modelnet10(data, category, split, n_points=n_points)[:n_samples]
     t0 = time.perf_counter()
-    samples = sample_clouds(net, cfg, n=n_samples, seed=seed, n_points=n_points, n_steps=n_steps)
+    samples = sample_clouds(net, cfg, n=n_samples, seed=seed, n_points=n_points, n_steps=n_steps, chain=chain)
     out = {"model": evaluate(samples, refs, emd=emd)}
     if with_baselines: out |= baselines(load_modelnet10(data, category, "train", n_points=n_points, seed=seed + 1), refs, cfg.ref_sigma, seed, emd)
     out["protocol"] = {"ckpt": str(ckpt), "data": str(data or "embedded sample"), "category": category, "split": split,
                        "n_samples": n_samples, "n_refs": len(refs), "n_points": n_points, "seed": seed,
-                       "n_steps": n_steps or cfg.n_steps, "trained_n_steps": cfg.n_steps, "seconds": time.perf_counter() - t0}
+                       "n_steps": n_steps or cfg.n_steps, "trained_n_steps": cfg.n_steps, "chain": chain,
+                       "seconds": time.perf_counter() - t0}
     return out
 
 # %% ../nbs/10_generation.ipynb #c145d207
 def eval_command(a) -> str:
     "`gpointnet eval`: score a checkpoint; prints JSON with --json, else a table."
-    r = evaluate_checkpoint(a.ckpt, a.data, a.category, a.split, a.n_samples, a.n_points, a.seed, a.emd, a.baselines, a.device, a.n_steps)
+    r = evaluate_checkpoint(a.ckpt, a.data, a.category, a.split, a.n_samples, a.n_points, a.seed, a.emd, a.baselines, a.device, a.n_steps,
+                            a.chain)
     if a.json: return json.dumps(r, indent=2)
     rows = {k: v for k, v in r.items() if k != "protocol"}
     return format_table(rows) + f"\n{r['protocol']}"

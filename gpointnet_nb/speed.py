@@ -13,8 +13,8 @@ from .langevin import langevin_step, langevin_sample, score_and_grad
 
 # %% auto #0
 __all__ = ['FAST_PRECISIONS', 'PATHS', 'step_flops', 'ReferenceEnergyNet', 'reference_grad', 'copy_to_reference', 'supports_fast',
-           'compiled', 'fast_score_and_grad', 'FastScore', 'gemm_peak', 'machine_info', 'benchmark', 'format_table',
-           'gradient_agreement', 'one_nna', 'fidelity', 'bench_command']
+           'compiled', 'fast_score_and_grad', 'FastScore', 'gemm_peak', 'machine_info', 'native_bf16', 'benchmark',
+           'format_table', 'gradient_agreement', 'one_nna', 'fidelity', 'bench_command']
 
 # %% ../nbs/08a_speed.ipynb #aaae8554
 def step_flops(
@@ -247,8 +247,13 @@ def machine_info() -> dict:
     if hasattr(os, "getloadavg"): info["loadavg"] = [round(v, 2) for v in os.getloadavg()]
     return info
 
+def native_bf16() -> bool:
+    "True on a CPU with bfloat16 matmul units (AVX-512 BF16 or AMX), where the fast chain's bf16 matmuls pay (Linux only)."
+    info = machine_info()
+    return bool(info.get("avx512_bf16") or info.get("amx_bf16"))
+
 # %% ../nbs/08a_speed.ipynb #135480e2
-PATHS = ("reference", "fp32", "bf16", "fast")
+PATHS = ("reference", "fp32", "bf16", "fast", "fast-bf16")
 
 def _sampler(kind: str, net: nn.Module, ref: nn.Module, chunk: int, compile: bool):
     "A function (x0, n_steps, step_size) -> clouds after the Langevin steps, for path `kind`."
@@ -258,7 +263,7 @@ def _sampler(kind: str, net: nn.Module, ref: nn.Module, chunk: int, compile: boo
             return x
         return run
     if kind not in PATHS: raise ValueError(f"unknown path {kind!r}: choose from {PATHS}")
-    if kind == "fast": model, prec = FastScore(net, compile), "fp32"
+    if kind.startswith("fast"): model, prec = FastScore(net, compile, "bf16" if kind == "fast-bf16" else "fp32"), "fp32"
     else: model, prec = (compiled(net, f"net_{kind}") if compile else net), kind
     return lambda x, n_steps, step_size: langevin_sample(model, x, n_steps, step_size, precision=prec, chunk=chunk)
 
@@ -276,7 +281,7 @@ def _summary(times: dict, flops: float, n_steps: int, peaks: dict) -> dict:
     "ms per step, GFLOP/s, speed-up over the reference and fraction of the GEMM peak of each path (medians)."
     med = {k: sorted(ts)[len(ts) // 2] for k, ts in times.items()}
     return {k: dict(ms_per_step=1e3 * t / n_steps, gflops=flops * n_steps / t / 1e9, speedup=med["reference"] / t,
-                    peak_fraction=flops * n_steps / t / 1e9 / peaks["bf16" if k == "bf16" else "fp32"],
+                    peak_fraction=flops * n_steps / t / 1e9 / peaks["bf16" if "bf16" in k else "fp32"],
                     seconds=[round(v, 3) for v in times[k]]) for k, t in med.items()}
 
 # %% ../nbs/08a_speed.ipynb #4d59a302
@@ -287,7 +292,7 @@ def benchmark(
     n_steps: int | None = None,       # Langevin steps per timed run (default 1 quick, 4 full)
     reps: int | None = None,          # interleaved repetitions, the median is kept (default 2 quick, 3 full)
     chunk: int = 2,                   # chains at once on our paths (the reference runs the whole batch)
-    compile: bool = False,            # torch.compile our fp32/bf16/fast paths
+    compile: bool = False,            # torch.compile our fp32/bf16/fast/fast-bf16 paths
     point_widths=(64, 64, 128, 256, 1024), global_widths=(512, 256, 128, 64),
     seed: int = 0, device="cpu",
     paths=PATHS,                      # paths to time; "reference" is always timed
@@ -309,7 +314,8 @@ def benchmark(
     out |= {"gflop_per_cloud_step": flop / 1e9, "gemm_size": size}
     best = max((k for k in ("fp32", "fast") if k in res), key=lambda k: res[k]["speedup"], default=None)
     if best: out |= {"best_fp32_path": best, "speedup_fp32": res[best]["speedup"], "peak_fraction_fp32": res[best]["peak_fraction"]}
-    if "bf16" in res: out |= {"speedup_bf16": res["bf16"]["speedup"], "peak_fraction_bf16": res["bf16"]["peak_fraction"]}
+    for k in ("bf16", "fast-bf16"):
+        if k in res: out |= {f"speedup_{k}": res[k]["speedup"], f"peak_fraction_{k}": res[k]["peak_fraction"]}
     out["machine"]["loadavg_after"] = [round(v, 2) for v in os.getloadavg()] if hasattr(os, "getloadavg") else None
     return out
 
@@ -335,6 +341,7 @@ def gradient_agreement(net: EnergyPointNet, x: Tensor) -> dict:
     "Each path's ∇ₓf against fp32 autograd at `x` (B, N, 3); and, as 'fp32', fp32 autograd against float64."
     g32 = score_and_grad(net, x)[1]
     return {"fast": _cos_rel(fast_score_and_grad(net, x)[1], g32),
+            "fast-bf16": _cos_rel(fast_score_and_grad(net, x, precision="bf16")[1], g32),
             "bf16": _cos_rel(score_and_grad(net, x, precision="bf16")[1], g32),
             "fp32": _cos_rel(g32, score_and_grad(copy.deepcopy(net).double(), x.double())[1])}
 
@@ -358,11 +365,12 @@ def fidelity(
         torch.manual_seed(noise_seed)
         return langevin_sample(model, starts, n_steps, step_size, ref_sigma, precision=prec, chunk=chunk)
     base, other = chains(net, "fp32", x0, seed + 1), chains(net, "fp32", x1, seed + 2)
-    fast, bf16 = chains(FastScore(net), "fp32", x1, seed + 2), chains(net, "bf16", x1, seed + 2)
+    paths = {"fast": chains(FastScore(net), "fp32", x1, seed + 2), "fast-bf16": chains(FastScore(net, precision="bf16"), "fp32", x1, seed + 2),
+             "bf16": chains(net, "bf16", x1, seed + 2)}
     # 1-NNA needs independent sets: chains from the same start would be each other's nearest neighbours (1-NNA ≈ 0)
     return {"grad_at_start": gradient_agreement(net, x0[:2]), "grad_at_samples": gradient_agreement(net, base[:2]),
-            "one_nna": {"fp32_vs_fp32": one_nna(base, other), "fast": one_nna(base, fast), "bf16": one_nna(base, bf16)},
-            "max_abs_diff_same_noise": {"fast": float((fast - other).abs().max()), "bf16": float((bf16 - other).abs().max())},
+            "one_nna": {"fp32_vs_fp32": one_nna(base, other)} | {k: one_nna(base, v) for k, v in paths.items()},
+            "max_abs_diff_same_noise": {k: float((v - other).abs().max()) for k, v in paths.items()},
             "setup": dict(n_clouds=n_clouds, n_points=n_points, n_steps=n_steps, step_size=step_size, chunk=chunk)}
 
 # %% ../nbs/08a_speed.ipynb #249c29ad
@@ -374,7 +382,8 @@ def bench_command(args) -> str:
     if args.ckpt:
         from gpointnet_nb.train import load_checkpoint
         net, cfg, _ = load_checkpoint(args.ckpt)
-        r["fidelity"] = fidelity(net, n_clouds=4 if args.quick else 16, n_points=2048, n_steps=8 if args.quick else cfg.n_steps)
+        r["fidelity"] = fidelity(net, n_clouds=4 if args.quick else 32, n_points=cfg.n_points, n_steps=8 if args.quick else cfg.n_steps,
+                                 step_size=cfg.step_size, ref_sigma=cfg.ref_sigma)   # the chain the model was trained with
         r["fidelity"]["ckpt"] = str(args.ckpt)
     if args.json: return json.dumps(r, indent=1)
     fid = r.get("fidelity")

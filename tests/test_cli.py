@@ -127,3 +127,16 @@ def test_load_modelnet10_reads_an_off_tree_through_a_cache(tmp_path, monkeypatch
     assert x.shape == (3, 512, 3) and len(list(tmp_path.glob("prepared/*/desk/train/*.npy"))) == 3
     assert torch.equal(x, load_modelnet10(OFF_ROOT, "desk", n_points=512))  # the cache is reused: same clouds
     with pytest.raises(ValueError, match="unknown category 'sofa'"): load_modelnet10(OFF_ROOT, "sofa")
+
+
+@pytest.mark.parametrize("native, flag, chain", [(True, [], "fast-bf16"), (False, [], "fast"), (True, ["--chain", "fast"], "fast")])
+def test_cpu20_chain_follows_the_bf16_units(tmp_path, monkeypatch, capsys, native, flag, chain):
+    "cpu20 runs its chain with bf16 matmuls on a CPU with bf16 units and says so; fp32 elsewhere, or with --chain fast (in-process, to fake the CPU)."
+    import gpointnet_nb.speed as speed
+    from gpointnet_nb.cli import main
+    monkeypatch.setattr(speed, "native_bf16", lambda: native)
+    args = ["train", "--preset", "cpu20", "--out", tmp_path / "run", "--device", "cpu", "--n-iters", 1, "--n-points", 32, "--batch-size", 2,
+            "--n-steps", 2, "--point-widths", "8,8", "--global-widths", 8, "--no-compile", "--n-samples", 2, *flag]
+    assert main(list(map(str, args))) == 0
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["config"]["chain"] == chain
+    assert ("bf16 matmuls" in capsys.readouterr().err) == (chain == "fast-bf16")

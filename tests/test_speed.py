@@ -54,8 +54,8 @@ def test_bench_cli_json(capsys):
     status = main(["bench", "--quick", "--json", "--n-points", "64", "--batch-size", "2", "--reps", "1", "--gemm-size", "128"])
     assert status == 0
     r = json.loads(capsys.readouterr().out)
-    for k in ("speedup_fp32", "speedup_bf16", "peak_fraction_fp32", "peak_fraction_bf16"): assert r[k] > 0, k
-    assert set(r["paths"]) == {"reference", "fp32", "bf16", "fast"} and r["paths"]["reference"]["speedup"] == 1.0
+    for k in ("speedup_fp32", "speedup_bf16", "speedup_fast-bf16", "peak_fraction_fp32", "peak_fraction_bf16"): assert r[k] > 0, k
+    assert set(r["paths"]) == {"reference", "fp32", "bf16", "fast", "fast-bf16"} and r["paths"]["reference"]["speedup"] == 1.0
 
 
 def test_bench_cli_rejects_bad_flag(capsys):

@@ -4,7 +4,8 @@
 
 runs `gpointnet eval --ckpt CKPT --data DATA --n-steps K --seed S --json` for every K of --steps and S of --seeds: the same
 trained model, the same starting noise for a given seed, sampled with chains shorter and longer than the K it was trained
-with. The checkpoint is the seed-2 run of 10 with the narrower network, trained when that network was the cpu20 preset
+with. `--chains autograd fast-bf16` also samples with the bf16 fast path of 08a (same seeds, so paired with the reference);
+10 uses that with `--steps 32` for `sampler_fidelity.json`. The chain-length checkpoint is the seed-2 run of 10 with the narrower network, trained when that network was the cpu20 preset
 (`python nbs/results/cpu20_run.py ... --name cpu20_seed2 -- --seed 2 --point-widths 64,64,128 --global-widths 128,64` today).
 """
 import argparse, json, subprocess, sys
@@ -17,19 +18,20 @@ p.add_argument("--ckpt", required=True, help="a checkpoint trained with the cpu2
 p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
 p.add_argument("--steps", type=int, nargs="+", default=[16, 24, 32, 48, 64, 128], help="chain lengths K to sample with")
 p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="seeds of the samples")
+p.add_argument("--chains", nargs="+", default=["autograd"], choices=["autograd", "fast", "fast-bf16"], help="the sampler's gradient paths")
 p.add_argument("--out", default=str(Path(__file__).with_name("chain_length.json")))
 a = p.parse_args()
 gp = str(Path(sys.executable).with_name("gpointnet"))
 rows, commands = [], []
-for k in a.steps:
-    for s in a.seeds:
-        cmd = ["eval", "--ckpt", a.ckpt, "--data", a.data, "--n-steps", str(k), "--seed", str(s), "--json"]
-        r = subprocess.run([gp] + cmd, capture_output=True, text=True)
-        if r.returncode: sys.exit(f"gpointnet {' '.join(cmd)}\nfailed with exit status {r.returncode}:\n{r.stderr[-3000:]}")
-        ev = json.loads(r.stdout)
-        rows.append({"n_steps": k, "seed": s} | ev["model"] | {"trained_n_steps": ev["protocol"]["trained_n_steps"]})
-        commands.append("gpointnet " + " ".join(cmd))
-        print(k, s, {m: round(rows[-1][m], 4) for m in ("1-NNA-CD", "COV-CD", "MMD-CD", "diversity")}, flush=True)
+for k, chain, s in ((k, c, s) for k in a.steps for c in a.chains for s in a.seeds):
+    cmd = ["eval", "--ckpt", a.ckpt, "--data", a.data, "--n-steps", str(k), "--seed", str(s), "--json"] + (
+        ["--chain", chain] if chain != "autograd" else [])
+    r = subprocess.run([gp] + cmd, capture_output=True, text=True)
+    if r.returncode: sys.exit(f"gpointnet {' '.join(cmd)}\nfailed with exit status {r.returncode}:\n{r.stderr[-3000:]}")
+    ev = json.loads(r.stdout)
+    rows.append({"n_steps": k, "seed": s} | ({"chain": chain} if len(a.chains) > 1 else {}) | ev["model"] | {"trained_n_steps": ev["protocol"]["trained_n_steps"]})
+    commands.append("gpointnet " + " ".join(cmd))
+    print(k, chain, s, {m: round(rows[-1][m], 4) for m in ("1-NNA-CD", "COV-CD", "MMD-CD", "diversity")}, flush=True)
 run = Path(a.ckpt).with_name("run.json")
 out = {"command": "python nbs/results/chain_length.py " + " ".join(sys.argv[1:]), "commit": git_commit(), "machine": machine_info(),
        "checkpoint_run": json.loads(run.read_text())["config"] if run.exists() else None, "commands": commands, "rows": rows}
