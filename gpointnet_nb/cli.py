@@ -24,7 +24,7 @@ __all__ = ['PRESETS', 'BF16_WHERE_NATIVE', 'positive_int', 'nonneg_int', 'positi
 # 20-minute runs of 10_generation, this setting scored best; the checkpoint holds the moving average of the weights
 # (08_training): it never scored worse than the run's current weights, and better on average, in the runs that measured
 # both. fp32 + torch.compile (bf16 is emulated, so slower, on CPUs without native bf16: 08a_speed), the chain's gradient
-# by the hand-written fp32 backward of 08a (same gradient). `cpu` (make demo) keeps the narrower network 64-64-128 /
+# by the hand-written fp32 backward of 08a (same gradient; see BF16_WHERE_NATIVE below for CPUs with bf16 units). `cpu` (make demo) keeps the narrower network 64-64-128 /
 # 128-64 for a fixed number of updates; cpu20 takes the wider 64-64-256 / 256-128, which scored best on both seeds on a
 # CPU with AVX-512 (about 3,900 updates in 20 minutes); on a CPU of half that speed it did not beat the narrower one (one seed).
 # On a CPU with bf16 units, cpu20's chain runs its big matmuls in bf16 (BF16_WHERE_NATIVE): more updates in the budget,

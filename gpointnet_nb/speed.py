@@ -184,7 +184,8 @@ def fast_score_and_grad(
     net: nn.Module,         # an `EnergyPointNet` with ReLU or leaky-ReLU activations (others: autograd fallback)
     x: Tensor,              # clouds, (B, N, 3)
     compile: bool = False,  # also torch.compile it (minutes to compile on a busy CPU; eager if it cannot compile)
-    precision: str = "fp32",  # "bf16": the per-point matmuls after the first layer in bfloat16 (the rest stays fp32)
+    precision: str = "fp32",  # "bf16": the per-point matmuls after the first layer in bfloat16 (the rest stays fp32;
+                              # a net the hand-written pass cannot handle falls back to autograd under bf16 autocast)
 ) -> tuple[Tensor, Tensor]: # f(x) (B,), ∇ₓ f(x) (B, N, 3), like `langevin.score_and_grad`
     "The score and its input gradient by the hand-written backward pass: no autograd graph, no weight gradients."
     if precision not in FAST_PRECISIONS: raise ValueError(f"unknown precision {precision!r}: choose one of {tuple(FAST_PRECISIONS)}")

@@ -38,6 +38,10 @@ def test_eval_scores_a_checkpoint(tmp_path):
     assert set(d) == {"model", "train split", "noise", "protocol"} and d["protocol"]["n_refs"] == 6
     assert all(0 <= d[k]["1-NNA-CD"] <= 1 and 0 < d[k]["COV-CD"] <= 1 for k in ("model", "train split", "noise"))
     assert d["noise"]["1-NNA-CD"] > d["train split"]["1-NNA-CD"]
+    r = gpointnet("eval", "--ckpt", tmp_path / "run" / "model.pt", "--n-samples", 6, "--n-points", 64, "--chain", "fast-bf16", "--json")
+    assert r.returncode == 0, r.stderr
+    b = json.loads(r.stdout)   # the flag reaches the sampler: other chains, other samples, same protocol otherwise
+    assert b["protocol"]["chain"] == "fast-bf16" and d["protocol"]["chain"] == "autograd" and b["model"]["MMD-CD"] != d["model"]["MMD-CD"]
     r = gpointnet("eval", "--ckpt", tmp_path / "none.pt")
     assert r.returncode == 1 and "checkpoint not found" in r.stderr and "Traceback" not in r.stderr
 
