@@ -14,7 +14,7 @@ import gpointnet_nb
 if TYPE_CHECKING: from gpointnet_nb.train import TrainConfig
 
 # %% auto #0
-__all__ = ['PRESETS', 'BF16_WHERE_NATIVE', 'positive_int', 'nonneg_int', 'positive_float', 'seed_int', 'RUN_FILES',
+__all__ = ['PRESETS', 'BF16_WHERE_NATIVE', 'CHAINS', 'positive_int', 'nonneg_int', 'positive_float', 'seed_int', 'RUN_FILES',
            'preset_config', 'FlagError', 'in_range', 'widths', 'device_arg', 'add_command', 'draw_samples',
            'save_samples', 'train_command', 'sample_command', 'prepare_command', 'Interrupted', 'main']
 
@@ -40,6 +40,7 @@ PRESETS = {
 }
 
 BF16_WHERE_NATIVE = ("cpu20",)   # wall-clock presets whose fast chain takes bf16 matmuls on a CPU with bf16 units
+CHAINS = ("autograd", "fast", "fast-bf16")   # TrainConfig.chain's values, spelled here so that --help needs no torch
 
 def preset_config(
     name: str,                  # a key of PRESETS
@@ -129,7 +130,7 @@ def _train_parser(sub):
         cpu = ",".join(map(str, PRESETS["cpu"][f"{part}_widths"]))
         t.add_argument(f"--{part}-widths", type=widths, default=None, help=f"widths of the {mlp}, comma-separated (preset cpu: {cpu})")
     t.add_argument("--precision", choices=("fp32", "bf16"), default=None, help="bf16: bfloat16 autocast of the network")
-    t.add_argument("--chain", choices=("autograd", "fast", "fast-bf16"), default=None,
+    t.add_argument("--chain", choices=CHAINS, default=None,
                    help="how the chain gets ∇f: autograd, the hand-written fp32 backward, or it with bf16 matmuls (08a)")
     t.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None, help="torch.compile the network")
     t.add_argument("--max-minutes", type=positive_float, default=None, help="wall-clock budget of the training (preset cpu20: 20)")
@@ -166,7 +167,7 @@ def _eval_parser(sub):
     e.add_argument("--n-samples", type=positive_int, default=100); e.add_argument("--n-points", type=positive_int, default=512)
     e.add_argument("--seed", type=seed_int, default=0); e.add_argument("--device", type=device_arg, default=None)
     e.add_argument("--n-steps", type=positive_int, default=None, help="Langevin steps K of the sampler (default: the checkpoint's own)")
-    e.add_argument("--chain", choices=("autograd", "fast", "fast-bf16"), default="autograd",
+    e.add_argument("--chain", choices=CHAINS, default="autograd",
                    help="the sampler's ∇f: autograd (the reference) or the hand-written backward, fp32 or with bf16 matmuls (08a)")
     e.add_argument("--emd", action="store_true", help="also EMD-based scores (slow)")
     e.add_argument("--baselines", action="store_true", help="also score the training split and noise the same way")

@@ -10,6 +10,7 @@ from torch import nn, Tensor
 from .core import get_device, seed_everything
 from .langevin import langevin_sample
 from .metrics import generation_metrics, pairwise
+from .speed import chain_model
 
 # %% auto #0
 __all__ = ['sample_clouds', 'diversity', 'evaluate', 'baselines', 'format_table', 'evaluate_checkpoint', 'eval_command',
@@ -29,16 +30,13 @@ def sample_clouds(
 ) -> Tensor:                      # (n, N, 3) float32 on the CPU
     "Short-run samples M_θ(Z) from seeded noise Z ~ N(0, σ²I), as the model was trained to produce them."
     if n < 1: raise ValueError(f"n must be at least 1, got {n}")
-    if chain not in ("autograd", "fast", "fast-bf16"): raise ValueError(f"unknown chain {chain!r}: autograd, fast or fast-bf16")
     device = get_device(device) if device is not None else next(net.parameters()).device
-    net = net.to(device)
+    model = chain_model(net.to(device), chain)   # an unknown chain fails here, before any sampling
     seed_everything(seed)
     x0 = torch.randn(n, n_points or cfg.n_points, 3, device=device) * cfg.ref_sigma
     precision = getattr(cfg, "precision", "bf16" if getattr(cfg, "amp", False) else "fp32")
-    if chain != "autograd":   # the fast paths set their own matmul types, so no autocast around them
-        from gpointnet_nb.speed import FastScore   # imported when needed, like 08_training does
-        net, precision = FastScore(net, precision="bf16" if chain == "fast-bf16" else "fp32"), "fp32"
-    x = langevin_sample(net, x0, n_steps or cfg.n_steps, cfg.step_size, cfg.ref_sigma, cfg.clip, precision=precision, chunk=chunk)
+    if chain != "autograd": precision = "fp32"   # the fast paths set their own matmul types, so no autocast around them
+    x = langevin_sample(model, x0, n_steps or cfg.n_steps, cfg.step_size, cfg.ref_sigma, cfg.clip, precision=precision, chunk=chunk)
     return x.float().cpu()
 
 # %% ../nbs/10_generation.ipynb #2198f69d

@@ -12,9 +12,9 @@ from .pointnet import EnergyPointNet, PointNorm
 from .langevin import langevin_step, langevin_sample, score_and_grad
 
 # %% auto #0
-__all__ = ['FAST_PRECISIONS', 'PATHS', 'step_flops', 'ReferenceEnergyNet', 'reference_grad', 'copy_to_reference', 'supports_fast',
-           'compiled', 'fast_score_and_grad', 'FastScore', 'gemm_peak', 'machine_info', 'native_bf16', 'benchmark',
-           'format_table', 'gradient_agreement', 'one_nna', 'fidelity', 'bench_command']
+__all__ = ['FAST_PRECISIONS', 'FAST_CHAINS', 'PATHS', 'step_flops', 'ReferenceEnergyNet', 'reference_grad', 'copy_to_reference',
+           'supports_fast', 'compiled', 'fast_score_and_grad', 'FastScore', 'chain_model', 'gemm_peak', 'machine_info',
+           'native_bf16', 'benchmark', 'format_table', 'gradient_agreement', 'one_nna', 'fidelity', 'bench_command']
 
 # %% ../nbs/08a_speed.ipynb #aaae8554
 def step_flops(
@@ -216,6 +216,19 @@ class FastScore(nn.Module):
     def forward(self, x: Tensor) -> Tensor:  # (B, N, 3) -> (B,)
         return _FastGrad.apply(x, self.net, self.compile, self.precision)
 
+# %% ../nbs/08a_speed.ipynb #72a579eb
+FAST_CHAINS = {"fast": "fp32", "fast-bf16": "bf16"}   # the fast chains by name, with the precision of their matmuls
+
+def chain_model(
+    net: nn.Module,         # the score network
+    chain: str,             # "autograd" or a key of FAST_CHAINS (the names of `TrainConfig.chain` and `--chain`)
+    compile: bool = False,  # torch.compile the fast path
+) -> nn.Module:             # what `langevin_sample` differentiates for that chain
+    "`net` itself for the autograd chain, else `net` behind the fast path in that chain's precision."
+    if chain == "autograd": return net
+    if chain not in FAST_CHAINS: raise ValueError(f"unknown chain {chain!r}: choose one of {('autograd', *FAST_CHAINS)}")
+    return FastScore(net, compile, FAST_CHAINS[chain])
+
 # %% ../nbs/08a_speed.ipynb #8a020255
 def gemm_peak(
     size: int = 2048,          # square matrices size x size
@@ -264,7 +277,7 @@ def _sampler(kind: str, net: nn.Module, ref: nn.Module, chunk: int, compile: boo
             return x
         return run
     if kind not in PATHS: raise ValueError(f"unknown path {kind!r}: choose from {PATHS}")
-    if kind.startswith("fast"): model, prec = FastScore(net, compile, "bf16" if kind == "fast-bf16" else "fp32"), "fp32"
+    if kind in FAST_CHAINS: model, prec = chain_model(net, kind, compile), "fp32"
     else: model, prec = (compiled(net, f"net_{kind}") if compile else net), kind
     return lambda x, n_steps, step_size: langevin_sample(model, x, n_steps, step_size, precision=prec, chunk=chunk)
 
@@ -341,8 +354,7 @@ def _cos_rel(g: Tensor, g0: Tensor) -> dict:
 def gradient_agreement(net: EnergyPointNet, x: Tensor) -> dict:
     "Each path's ∇ₓf against fp32 autograd at `x` (B, N, 3); and, as 'fp32', fp32 autograd against float64."
     g32 = score_and_grad(net, x)[1]
-    return {"fast": _cos_rel(fast_score_and_grad(net, x)[1], g32),
-            "fast-bf16": _cos_rel(fast_score_and_grad(net, x, precision="bf16")[1], g32),
+    return {k: _cos_rel(fast_score_and_grad(net, x, precision=p)[1], g32) for k, p in FAST_CHAINS.items()} | {
             "bf16": _cos_rel(score_and_grad(net, x, precision="bf16")[1], g32),
             "fp32": _cos_rel(g32, score_and_grad(copy.deepcopy(net).double(), x.double())[1])}
 
@@ -366,8 +378,7 @@ def fidelity(
         torch.manual_seed(noise_seed)
         return langevin_sample(model, starts, n_steps, step_size, ref_sigma, precision=prec, chunk=chunk)
     base, other = chains(net, "fp32", x0, seed + 1), chains(net, "fp32", x1, seed + 2)
-    paths = {"fast": chains(FastScore(net), "fp32", x1, seed + 2), "fast-bf16": chains(FastScore(net, precision="bf16"), "fp32", x1, seed + 2),
-             "bf16": chains(net, "bf16", x1, seed + 2)}
+    paths = {k: chains(chain_model(net, k), "fp32", x1, seed + 2) for k in FAST_CHAINS} | {"bf16": chains(net, "bf16", x1, seed + 2)}
     # 1-NNA needs independent sets: chains from the same start would be each other's nearest neighbours (1-NNA ≈ 0)
     return {"grad_at_start": gradient_agreement(net, x0[:2]), "grad_at_samples": gradient_agreement(net, base[:2]),
             "one_nna": {"fp32_vs_fp32": one_nna(base, other)} | {k: one_nna(base, v) for k, v in paths.items()},

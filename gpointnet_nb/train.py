@@ -437,8 +437,8 @@ def _out_of_time(cfg: TrainConfig, t0: float, world: int, device) -> bool:
 def _chain_net(net: nn.Module, energy: nn.Module, cfg: TrainConfig) -> nn.Module:
     "What the chain differentiates: `energy` (autograd), or `net` behind the hand-written gradient of 08a_speed."
     if cfg.chain == "autograd": return energy
-    from gpointnet_nb.speed import FastScore     # 08a builds on this notebook, so the import waits until it is needed
-    return FastScore(net, cfg.compile, "bf16" if cfg.chain == "fast-bf16" else "fp32")
+    from gpointnet_nb.speed import chain_model   # 08a builds on this notebook, so the import waits until it is needed
+    return chain_model(net, cfg.chain, cfg.compile)
 
 def fit(
     cfg: TrainConfig,             # what to train, and how
