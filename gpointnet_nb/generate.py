@@ -19,7 +19,7 @@ __all__ = ['sample_clouds', 'diversity', 'evaluate', 'baselines', 'format_table'
 # %% ../nbs/10_generation.ipynb #04f97e7a
 def sample_clouds(
     net: nn.Module,               # a trained score network
-    cfg,                          # its TrainConfig (n_points, n_steps, step_size, ref_sigma, clip, precision)
+    cfg,                          # its TrainConfig (n_points, n_steps, step_size, ref_sigma, clip, precision, quench)
     n: int = 16,                  # clouds to draw
     seed: int = 0,                # seed of the starting noise and the chain's noise
     n_points: int | None = None,  # points per cloud (default: cfg.n_points; any N works, PointNet is size-free)
@@ -36,7 +36,9 @@ def sample_clouds(
     x0 = torch.randn(n, n_points or cfg.n_points, 3, device=device) * cfg.ref_sigma
     precision = getattr(cfg, "precision", "bf16" if getattr(cfg, "amp", False) else "fp32")
     if chain != "autograd": precision = "fp32"   # the fast paths set their own matmul types, so no autocast around them
-    x = langevin_sample(model, x0, n_steps or cfg.n_steps, cfg.step_size, cfg.ref_sigma, cfg.clip, precision=precision, chunk=chunk)
+    K = n_steps or cfg.n_steps
+    x = langevin_sample(model, x0, K, cfg.step_size, cfg.ref_sigma, cfg.clip, precision=precision, chunk=chunk,
+                        quench=min(getattr(cfg, "quench", 0), K))   # a shorter chain than trained keeps at most K noise-free steps
     return x.float().cpu()
 
 # %% ../nbs/10_generation.ipynb #2198f69d

@@ -18,11 +18,11 @@ def langevin_step(
     step_size: float = 0.01,    # δ
     ref_sigma: float = 0.3,     # σ of the Gaussian reference p0
     clip: float | None = 1.0,   # clamp coordinates to [-clip, clip]; None = no clamp
+    noise: bool = True,         # False: the drift alone, a deterministic step (a chain's noise-free finish, `quench`)
 ) -> Tensor:                    # next clouds, (B, N, 3)
     "One Langevin update toward high `f` (low energy), eq. (1)."
     drift = 0.5 * step_size**2 * (grad_f - x / ref_sigma**2)  # δ²/2 (∇f − x/σ²)
-    noise = step_size * torch.randn_like(x)                   # δ ε
-    x = x + drift + noise
+    x = x + drift + (step_size * torch.randn_like(x) if noise else 0)  # + δ ε
     return x if clip is None else x.clamp(-clip, clip)
 
 # %% ../nbs/07_langevin.ipynb #fb520f34
@@ -69,10 +69,12 @@ def langevin_sample(
     keep_every: int | None = None,  # also return the chain every this many steps (and the last), on the CPU
     precision: str = "fp32",    # "fp32" or "bf16" for the network's forward and backward
     chunk: int | None = None,   # run at most this many chains at once (chains are independent; saves memory)
+    quench: int = 0,            # the last this many steps add no noise (a deterministic finish); 0: eq. (1) throughout
 ) -> Tensor | tuple[Tensor, list[Tensor]]:  # final clouds (B, N, 3) [, list of snapshots]
     "Run K steps of Langevin dynamics (1) from `x0`: short-run sampling from the model exp(f)·N(0, σ²I)."
+    if not 0 <= quench <= n_steps: raise ValueError(f"quench={quench}: expected between 0 and n_steps={n_steps}")
     if chunk and len(x0) > chunk:
-        parts = [langevin_sample(net, c, n_steps, step_size, ref_sigma, clip, amp, keep_every, precision)
+        parts = [langevin_sample(net, c, n_steps, step_size, ref_sigma, clip, amp, keep_every, precision, quench=quench)
                  for c in x0.split(chunk)]
         if not keep_every: return torch.cat(parts)
         return torch.cat([p[0] for p in parts]), [torch.cat(s) for s in zip(*(p[1] for p in parts))]
@@ -80,6 +82,6 @@ def langevin_sample(
     chain = [x.cpu()] if keep_every else None      # no host copy per call unless snapshots are asked for
     for t in range(1, n_steps + 1):
         _, g = score_and_grad(net, x, amp, precision)
-        x = langevin_step(x, g, step_size, ref_sigma, clip)
+        x = langevin_step(x, g, step_size, ref_sigma, clip, noise=t <= n_steps - quench)
         if keep_every and (t % keep_every == 0 or t == n_steps): chain.append(x.cpu())
     return (x, chain) if keep_every else x

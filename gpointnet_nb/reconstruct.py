@@ -38,14 +38,16 @@ def chain(
     net: nn.Module,         # score network (B, N, 3) -> (B,)
     z: Tensor,              # starts Z, (B, N, 3)
     noise: Tensor,          # ε, (K, B, N, 3), e.g. from `chain_noise`
-    cfg: TrainConfig,       # step_size, ref_sigma, clip
+    cfg: TrainConfig,       # step_size, ref_sigma, clip, quench (its last steps use no noise)
     checkpoint: bool = False,  # recompute each step in the backward pass instead of storing it (less memory)
 ) -> Tensor:                # M_θ(Z), (B, N, 3), differentiable in z
     "The short-run Langevin chain with fixed noise: a deterministic generator of its start."
     if z.ndim != 3 or z.shape[-1] != 3: raise ValueError(f"expected starts of shape (B, N, 3), got {tuple(z.shape)}")
     if noise.shape[1:] != z.shape: raise ValueError(f"noise must be (K, {', '.join(map(str, z.shape))}), got {tuple(noise.shape)}")
+    K, q = len(noise), getattr(cfg, "quench", 0)
     x = z
-    for eps in noise.to(z):
+    for t, eps in enumerate(noise.to(z)):
+        if t >= K - q: eps = torch.zeros_like(eps)   # the noise-free finish the model was trained with (07)
         args = (net, x, eps, cfg.step_size, cfg.ref_sigma, cfg.clip)
         x = _checkpoint(_step, *args, use_reentrant=False) if checkpoint and z.requires_grad else _step(*args)
     return x

@@ -28,7 +28,7 @@ __all__ = ['CKPT_FORMAT', 'TrainConfig', 'config_from_dict', 'build_model', 'che
 # %% ../nbs/08_training.ipynb #7c1e5a20
 _CHOICES = {"precision": ("fp32", "bf16"), "chain": ("autograd", "fast", "fast-bf16"), "init": ("noise", "persistent", "data"), "pool": ("mean", "max")}
 _MIN_INT = {"n_points": 1, "batch_size": 1, "in_dim": 1, "lr_decay_every": 1, "buffer_size": 1,
-            "n_iters": 0, "n_steps": 0, "max_recoveries": 0}
+            "n_iters": 0, "n_steps": 0, "max_recoveries": 0, "quench": 0}
 _POSITIVE = ("lr", "ref_sigma", "max_spread", "max_f", "lr_decay")
 
 def _check_config(cfg) -> None:
@@ -50,6 +50,7 @@ def _check_config(cfg) -> None:
         v = getattr(cfg, name)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 or (v == 0 and name in _POSITIVE):
             raise bad(name, "expected a finite number" + (" > 0" if name in _POSITIVE else " ≥ 0"))
+    if cfg.quench > cfg.n_steps: raise bad("quench", f"at most n_steps={cfg.n_steps}")
     if cfg.ema >= 1: raise bad("ema", "expected a number in [0, 1)")
     if cfg.reinit_prob > 1 or not 0 < cfg.lr_backoff < 1: raise bad("reinit_prob" if cfg.reinit_prob > 1 else "lr_backoff", "out of range")
     if cfg.chain != "autograd" and cfg.precision != "fp32":
@@ -93,6 +94,7 @@ class TrainConfig:
     max_minutes: float | None = None  # wall-clock budget: stop after this many minutes (None: run all n_iters)
     max_f: float = 1e4              # |f| per point above this counts as divergence
     energy_reg: float = 0.0         # α: adds α·mean(f²)/N to the loss, keeping f near 0 (0: eq. (2) alone, as the paper)
+    quench: int = 0                 # the chain's last this many steps add no noise (a deterministic finish; 0: eq. (1) throughout)
     ema: float = 0.0                # β: keep w̄ ← β·w̄ + (1−β)·w after each update (w̄ = w at the first); checkpoints and fit return w̄ (0: off)
 
     def __post_init__(self):
@@ -212,7 +214,7 @@ def train_step(
     x_real, x0 = _shard(x_real), _shard(x0)               # this process's share (all of it without torchrun)
     with frozen(net):
         x_syn = langevin_sample(net if chain_net is None else chain_net, x0, cfg.n_steps, cfg.step_size, cfg.ref_sigma, cfg.clip,
-                                precision=cfg.precision)
+                                precision=cfg.precision, quench=cfg.quench)
     if buffer is not None: buffer.push(_gather(x_syn))
     with _autocast(cfg, x_real.device):
         f = net(torch.cat([x_real, x_syn])).float()       # one pass over both halves: (2B,)

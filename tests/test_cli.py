@@ -58,11 +58,11 @@ def test_the_demo_path_compiles(tmp_path):
 
 def test_flags_override_the_preset(tmp_path):
     r = gpointnet("train", "--preset", "tiny", "--n-iters", 2, "--n-points", 32, "--precision", "fp32",
-                  "--point-widths", "8,12", "--global-widths", 5, "--out", tmp_path)
+                  "--point-widths", "8,12", "--global-widths", 5, "--quench", 2, "--out", tmp_path)
     assert r.returncode == 0, r.stderr
     cfg = json.loads((tmp_path / "run.json").read_text())["config"]
     assert cfg["n_iters"] == 2 and cfg["n_points"] == 32 and cfg["precision"] == "fp32"
-    assert cfg["point_widths"] == [8, 12] and cfg["global_widths"] == [5]
+    assert cfg["point_widths"] == [8, 12] and cfg["global_widths"] == [5] and cfg["quench"] == 2
     from gpointnet_nb.train import load_checkpoint
     net = load_checkpoint(tmp_path / "model.pt")[0]  # the checkpoint rebuilds the network of the flags
     assert [tuple(p.shape) for p in net.parameters() if p.dim() == 2] == [(8, 3), (12, 8), (5, 12), (1, 5)]
@@ -74,6 +74,7 @@ def test_flags_override_the_preset(tmp_path):
     (["train", "--preset", "tiny", "--data", "no/such/folder", "--out", "o"], "not found: no/such/folder"),
     (["train", "--preset", "tiny", "--n-points", 4096, "--out", "o"], "asked for 4096 points but the clouds have only 2048"),
     (["train", "--preset", "tiny", "--point-widths", "64,0", "--out", "o"], "--point-widths: expected comma-separated positive integers"),
+    (["train", "--preset", "tiny", "--quench", 5, "--out", "o"], "TrainConfig.quench=5: at most n_steps=4"),
 ])
 def test_user_errors_are_one_line(tmp_path, args, message):
     r = subprocess.run([EXE, *map(str, args)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
