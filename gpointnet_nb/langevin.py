@@ -9,7 +9,7 @@ import torch
 from torch import nn, Tensor
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'langevin_step', 'stationary_std', 'score_and_grad', 'langevin_sample']
+__all__ = ['PRECISIONS', 'langevin_step', 'adds_noise', 'stationary_std', 'score_and_grad', 'langevin_sample']
 
 # %% ../nbs/07_langevin.ipynb #e0ec2fb5
 def langevin_step(
@@ -19,11 +19,21 @@ def langevin_step(
     ref_sigma: float = 0.3,     # σ of the Gaussian reference p0
     clip: float | None = 1.0,   # clamp coordinates to [-clip, clip]; None = no clamp
     noise: bool = True,         # False: the drift alone, a deterministic step (a chain's noise-free finish, `quench`)
+    eps: Tensor | None = None,  # the draw ε ~ N(0, I) to use (a fixed-noise chain, 11); None: a fresh one
 ) -> Tensor:                    # next clouds, (B, N, 3)
     "One Langevin update toward high `f` (low energy), eq. (1)."
     drift = 0.5 * step_size**2 * (grad_f - x / ref_sigma**2)  # δ²/2 (∇f − x/σ²)
-    x = x + drift + (step_size * torch.randn_like(x) if noise else 0)  # + δ ε
+    if noise: eps = torch.randn_like(x) if eps is None else eps
+    x = x + drift + (step_size * eps if noise else 0)  # + δ ε
     return x if clip is None else x.clamp(-clip, clip)
+
+def adds_noise(
+    t: int,           # step, 1..K
+    n_steps: int,     # K
+    quench: int = 0,  # the last this many steps are drift only
+) -> bool:
+    "Whether step t of a K-step chain adds its noise δε: all but the last `quench` steps do."
+    return t <= n_steps - quench
 
 # %% ../nbs/07_langevin.ipynb #fb520f34
 def stationary_std(
@@ -82,6 +92,6 @@ def langevin_sample(
     chain = [x.cpu()] if keep_every else None      # no host copy per call unless snapshots are asked for
     for t in range(1, n_steps + 1):
         _, g = score_and_grad(net, x, amp, precision)
-        x = langevin_step(x, g, step_size, ref_sigma, clip, noise=t <= n_steps - quench)
+        x = langevin_step(x, g, step_size, ref_sigma, clip, noise=adds_noise(t, n_steps, quench))
         if keep_every and (t % keep_every == 0 or t == n_steps): chain.append(x.cpu())
     return (x, chain) if keep_every else x

@@ -9,6 +9,7 @@ import torch
 from torch import nn, Tensor
 from torch.utils.checkpoint import checkpoint as _checkpoint
 from .core import frozen
+from .langevin import adds_noise, langevin_step
 from .metrics import chamfer_distance
 from .train import TrainConfig
 
@@ -26,12 +27,11 @@ def chain_noise(
     "The chain's noise ε_1..K, drawn once from a seeded generator."
     return torch.randn(n_steps, n, n_points, 3, generator=torch.Generator().manual_seed(seed))
 
-def _step(net, x, eps, step_size, ref_sigma, clip):
+def _step(net, x, eps, step_size, ref_sigma, clip, noise):
     with torch.enable_grad():
         x = x if x.requires_grad else x.detach().requires_grad_(True)
         (g,) = torch.autograd.grad(net(x).sum(), x, create_graph=True)   # ∇ₓ f, differentiable in x
-    x = x + 0.5 * step_size**2 * (g - x / ref_sigma**2) + step_size * eps   # δ²/2 (∇f − x/σ²) + δ ε
-    return x if clip is None else x.clamp(-clip, clip)
+    return langevin_step(x, g, step_size, ref_sigma, clip, noise=noise, eps=eps)   # eq. (1) with the given ε
 
 # %% ../nbs/11_reconstruction.ipynb #637d6631
 def chain(
@@ -44,11 +44,9 @@ def chain(
     "The short-run Langevin chain with fixed noise: a deterministic generator of its start."
     if z.ndim != 3 or z.shape[-1] != 3: raise ValueError(f"expected starts of shape (B, N, 3), got {tuple(z.shape)}")
     if noise.shape[1:] != z.shape: raise ValueError(f"noise must be (K, {', '.join(map(str, z.shape))}), got {tuple(noise.shape)}")
-    K, q = len(noise), getattr(cfg, "quench", 0)
     x = z
-    for t, eps in enumerate(noise.to(z)):
-        if t >= K - q: eps = torch.zeros_like(eps)   # the noise-free finish the model was trained with (07)
-        args = (net, x, eps, cfg.step_size, cfg.ref_sigma, cfg.clip)
+    for t, eps in enumerate(noise.to(z), 1):   # the last cfg.quench steps are drift only, as in training (07)
+        args = (net, x, eps, cfg.step_size, cfg.ref_sigma, cfg.clip, adds_noise(t, len(noise), cfg.quench))
         x = _checkpoint(_step, *args, use_reentrant=False) if checkpoint and z.requires_grad else _step(*args)
     return x
 
