@@ -442,6 +442,14 @@ def _chain_net(net: nn.Module, energy: nn.Module, cfg: TrainConfig) -> nn.Module
     from gpointnet_nb.speed import chain_model   # 08a builds on this notebook, so the import waits until it is needed
     return chain_model(net, cfg.chain, cfg.compile)
 
+def _warn_emulated_bf16(cfg: TrainConfig, device) -> None:
+    "One warning line when bf16 is asked for on a CPU without bf16 matmul units, where it is emulated: slower than fp32."
+    if torch.device(device).type != "cpu" or (cfg.chain != "fast-bf16" and cfg.precision != "bf16"): return
+    from gpointnet_nb.speed import native_bf16
+    if not native_bf16():
+        _log.warning(f"chain={cfg.chain!r}, precision={cfg.precision!r}: this CPU has no bf16 matmul units (AVX-512 BF16 or AMX), "
+                     "so bf16 is emulated and runs slower than fp32, not faster; chain='fast' gives the same gradient in fp32 (08a_speed)")
+
 def fit(
     cfg: TrainConfig,             # what to train, and how
     data: Tensor,                 # training clouds, (M, N ≥ cfg.n_points, 3), on the CPU
@@ -460,6 +468,7 @@ def fit(
     run = _Run(cfg, net if net is not None else build_model(cfg), device)
     seed_everything(cfg.seed + rank)                # each process's chains draw their own noise
     if resume: _resume(run, cfg, ckpt_path)
+    if rank == 0: _warn_emulated_bf16(cfg, device)
     energy = _compiled(run.net, cfg, device, cfg.batch_size // world)
     model = nn.parallel.DistributedDataParallel(energy) if world > 1 else energy
     chain_net = _chain_net(run.net, energy, cfg)
@@ -570,7 +579,7 @@ def load_checkpoint(
     return net.to(get_device(device)).eval(), cfg, CheckpointExtra(path, ck["extra"])
 
 # %% ../nbs/08_training.ipynb #e5b1f0d9
-_RESUMABLE = ("n_iters", "device", "compile")  # fields that may change when a run is resumed
+_RESUMABLE = ("n_iters", "device", "compile", "chain")  # fields that may change when a run is resumed (where, and how fast, it runs)
 
 def _resume(run: _Run, cfg: TrainConfig, path) -> None:
     "Load the weights and training state saved at `path` into `run`; the saved config must match `cfg`."
