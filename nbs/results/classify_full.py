@@ -50,7 +50,7 @@ test = load_modelnet10(a.data, split="test", n_points=a.n_points, seed=1)
 ck = Path(a.ckpt)
 if ck.exists():
     net, cfg, extra = load_checkpoint(ck)
-else:   # the `cpu` preset's network, shorter chains, the fast fp32 chain of 08a (compiled with --compile); stop at the wall-clock budget
+else:   # the `cpu` preset's network, shorter chains, the fast chain of 08a (--chain; compiled with --compile); stop at the wall-clock budget
     cfg = preset_config("cpu", n_iters=a.n_iters, n_points=a.train_points, n_steps=a.n_steps, precision="fp32", compile=a.compile,
                         chain=a.chain, max_minutes=a.minutes, device="cpu", batch_size=a.batch_size, step_size=a.step_size, ema=a.ema,
                         lr=a.lr, energy_reg=a.energy_reg, seed=a.train_seed,   # defaults: the cpu preset's values before it took the cpu20 recipe
@@ -60,7 +60,7 @@ else:   # the `cpu` preset's network, shorter chains, the fast fp32 chain of 08a
     net, history = fit(cfg, data)
     cfg = dataclasses.replace(cfg, n_iters=len(history["loss"]), max_minutes=None)   # what was actually run
     extra = {"train_seconds": time.perf_counter() - ts, "train_cpu_seconds": time.process_time(), "threads": a.threads,
-             "data": "all ModelNet10 training clouds, no labels", "history": history}
+             "data": "all ModelNet10 training clouds, no labels", "history": history, "machine_info": machine_info()}
     save_checkpoint(ck, net, cfg, extra)
 print("feature net ready:", {k: v for k, v in extra.items() if k != "history"}, flush=True)
 rows, feats = [], {}
@@ -84,6 +84,7 @@ out = {"command": "python nbs/results/classify_full.py " + " ".join(sys.argv[1:]
                  f"of a shared 2-core machine, preset cpu {cfg_d}; features of {a.n_points} points per cloud; C from {a.Cs} by {a.folds}-fold CV",
        "classes": modelnet_classes(a.data), "n_train": len(train[0]), "n_test": len(test[0]), "summary": summary,
        "confusion_trained": next(r["confusion"] for r in rows if r["features"] == "trained"), "rows": rows,
-       "seconds": time.perf_counter() - t0, "torch": torch.__version__, "machine_info": machine_info()}
+       "seconds": time.perf_counter() - t0, "torch": torch.__version__, "machine_info": machine_info(),   # where the features and SVMs ran
+       "train_machine_info": extra.get("machine_info", "not recorded (the checkpoint predates the field)")}
 Path(a.out).write_text(json.dumps(out, indent=1) + "\n")
 print(json.dumps(summary, indent=1))
