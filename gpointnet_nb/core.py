@@ -127,12 +127,16 @@ def atomic_path(
 # %% ../nbs/00_core.ipynb #9de669d0
 def git_commit(
     cwd: str | os.PathLike | None = None,  # a folder inside the repository (default: the current one)
-) -> str:                                  # the short hash of HEAD, or "" outside a git checkout
+) -> str:                                  # HEAD's short hash, "+dirty" when Python code differs from it; "" outside a git checkout
     "The commit a result was measured at, for the provenance of the files under nbs/results/."
     import subprocess
-    try: r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=cwd)
+    git = lambda *a: subprocess.run(["git", *a], capture_output=True, text=True, cwd=cwd)
+    try: r = git("rev-parse", "--short", "HEAD")
     except OSError: return ""                                  # no git on this machine
-    return r.stdout.strip() if r.returncode == 0 else ""
+    if r.returncode: return ""
+    # the code a run imports or is driven by: any tracked .py file (package, scripts) changed since HEAD
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ":/*.py").stdout.strip()
+    return r.stdout.strip() + ("+dirty" if dirty else "")
 
 # %% ../nbs/00_core.ipynb #d577fe09
 _TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp")  # .<name>.<pid>.<random>.tmp<suffix>
