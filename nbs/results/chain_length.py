@@ -10,6 +10,7 @@ with. `--chains autograd fast-bf16` also samples with the bf16 fast path of 08a 
 """
 import argparse, json, subprocess, sys
 from pathlib import Path
+from gpointnet_nb.cli import CHAINS
 from gpointnet_nb.core import atomic_path, git_commit
 from gpointnet_nb.speed import machine_info
 
@@ -18,7 +19,7 @@ p.add_argument("--ckpt", required=True, help="a checkpoint trained with the cpu2
 p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
 p.add_argument("--steps", type=int, nargs="+", default=[16, 24, 32, 48, 64, 128], help="chain lengths K to sample with")
 p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="seeds of the samples")
-p.add_argument("--chains", nargs="+", default=["autograd"], choices=["autograd", "fast", "fast-bf16"], help="the sampler's gradient paths")
+p.add_argument("--chains", nargs="+", default=["autograd"], choices=CHAINS, help="the sampler's gradient paths")
 p.add_argument("--out", default=str(Path(__file__).with_name("chain_length.json")))
 a = p.parse_args()
 gp = str(Path(sys.executable).with_name("gpointnet"))
