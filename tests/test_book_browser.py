@@ -36,16 +36,20 @@ class Browser:
         import websocket
         self.proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        port_file, deadline = profile / "DevToolsActivePort", time.time() + 60
-        while not (port_file.is_file() and port_file.read_text().strip()):
-            if time.time() > deadline or self.proc.poll() is not None: raise RuntimeError("chromium did not start")
-            time.sleep(0.2)
-        port = port_file.read_text().split()[0]
-        req = urllib.request.Request(f"http://127.0.0.1:{port}/json/new?about:blank", method="PUT")
-        target = json.load(urllib.request.urlopen(req, timeout=30))
-        self.ws = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=120, suppress_origin=True)
-        self.ids = itertools.count(1)
-        self.call("Emulation.setDeviceMetricsOverride", width=1200, height=900, deviceScaleFactor=1, mobile=False)
+        self.ws = None
+        try:   # a failure after the launch must not leave Chromium running (close() is never called then)
+            port_file, deadline = profile / "DevToolsActivePort", time.time() + 60
+            while not (port_file.is_file() and port_file.read_text().strip()):
+                if time.time() > deadline or self.proc.poll() is not None: raise RuntimeError("chromium did not start")
+                time.sleep(0.2)
+            port = port_file.read_text().split()[0]
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/json/new?about:blank", method="PUT")
+            target = json.load(urllib.request.urlopen(req, timeout=30))
+            self.ws = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=120, suppress_origin=True)
+            self.ids = itertools.count(1)
+            self.call("Emulation.setDeviceMetricsOverride", width=1200, height=900, deviceScaleFactor=1, mobile=False)
+        except BaseException:
+            self.close(); raise
 
     def call(self, method: str, **params):
         "Send one DevTools command and return its result (events in between are ignored)."
@@ -76,7 +80,7 @@ class Browser:
 
     def close(self):
         "Stop Chromium and all its helper processes (they write to the profile until they exit)."
-        self.ws.close()
+        if self.ws is not None: self.ws.close()
         for sig in (signal.SIGTERM, signal.SIGKILL):
             try: os.killpg(self.proc.pid, sig)
             except ProcessLookupError: return
