@@ -168,6 +168,8 @@ def _eval_parser(sub):
     e.add_argument("--n-samples", type=positive_int, default=100); e.add_argument("--n-points", type=positive_int, default=512)
     e.add_argument("--seed", type=seed_int, default=0); e.add_argument("--device", type=device_arg, default=None)
     e.add_argument("--n-steps", type=positive_int, default=None, help="Langevin steps K of the sampler (default: the checkpoint's own)")
+    e.add_argument("--quench", type=nonneg_int, default=None,
+                   help="the sampler's last this many steps add no noise (default: the checkpoint's own; with --n-steps K+q: q drift-only steps after the K)")
     e.add_argument("--chain", choices=CHAINS, default="autograd",
                    help="the sampler's ∇f: autograd (the reference) or the hand-written backward, fp32 or with bf16 matmuls (08a)")
     e.add_argument("--emd", action="store_true", help="also EMD-based scores (slow)")

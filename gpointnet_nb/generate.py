@@ -27,6 +27,7 @@ def sample_clouds(
     chunk: int | None = 50,       # chains run at once (bounds memory)
     device=None,                  # default: where the network is
     chain: str = "autograd",      # how ∇f is computed: "autograd" (the reference), "fast" or "fast-bf16" (08a_speed)
+    quench: int | None = None,    # the chain's last this many steps add no noise (default: cfg.quench, as trained)
 ) -> Tensor:                      # (n, N, 3) float32 on the CPU
     "Short-run samples M_θ(Z) from seeded noise Z ~ N(0, σ²I), as the model was trained to produce them."
     if n < 1: raise ValueError(f"n must be at least 1, got {n}")
@@ -37,8 +38,10 @@ def sample_clouds(
     precision = getattr(cfg, "precision", "bf16" if getattr(cfg, "amp", False) else "fp32")
     if chain != "autograd": precision = "fp32"   # the fast paths set their own matmul types, so no autocast around them
     K = n_steps or cfg.n_steps
+    q = getattr(cfg, "quench", 0) if quench is None else quench
+    if quench is not None and not 0 <= quench <= K: raise ValueError(f"quench={quench}: expected between 0 and n_steps={K}")
     x = langevin_sample(model, x0, K, cfg.step_size, cfg.ref_sigma, cfg.clip, precision=precision, chunk=chunk,
-                        quench=min(getattr(cfg, "quench", 0), K))   # a shorter chain than trained keeps at most K noise-free steps
+                        quench=min(q, K))   # a shorter chain than trained keeps at most K noise-free steps
     return x.float().cpu()
 
 # %% ../nbs/10_generation.ipynb #2198f69d
@@ -98,6 +101,7 @@ def evaluate_checkpoint(
     device=None,
     n_steps: int | None = None,   # K of the sampler (default: the checkpoint's own, which the model was trained for)
     chain: str = "autograd",      # the sampler's gradient: "autograd" (the reference), "fast", "fast-bf16"
+    quench: int | None = None,    # the sampler's last this many steps add no noise (default: the checkpoint's own)
 ) -> dict:                        # {"model": scores, ["train split": ..., "noise": ...], "protocol": {...}}
     "Score a checkpoint's samples against real shapes of a split (and optionally the baselines)."
     from gpointnet_nb.data import load_modelnet10
@@ -107,12 +111,13 @@ def evaluate_checkpoint(
     if not category: raise ValueError(f"{ckpt}: no category stored in the checkpoint; pass --category")
     refs = load_modelnet10(data, category, split, n_points=n_points)[:n_samples]
     t0 = time.perf_counter()
-    samples = sample_clouds(net, cfg, n=n_samples, seed=seed, n_points=n_points, n_steps=n_steps, chain=chain)
+    samples = sample_clouds(net, cfg, n=n_samples, seed=seed, n_points=n_points, n_steps=n_steps, chain=chain, quench=quench)
     out = {"model": evaluate(samples, refs, emd=emd)}
     if with_baselines: out |= baselines(load_modelnet10(data, category, "train", n_points=n_points, seed=seed + 1), refs, cfg.ref_sigma, seed, emd)
     out["protocol"] = {"ckpt": str(ckpt), "data": str(data or "embedded sample"), "category": category, "split": split,
                        "n_samples": n_samples, "n_refs": len(refs), "n_points": n_points, "seed": seed,
                        "n_steps": n_steps or cfg.n_steps, "trained_n_steps": cfg.n_steps, "chain": chain,
+                       "quench": cfg.quench if quench is None else quench, "trained_quench": cfg.quench,
                        "seconds": time.perf_counter() - t0}
     return out
 
@@ -120,7 +125,7 @@ def evaluate_checkpoint(
 def eval_command(a) -> str:
     "`gpointnet eval`: score a checkpoint; prints JSON with --json, else a table."
     r = evaluate_checkpoint(a.ckpt, a.data, a.category, a.split, a.n_samples, a.n_points, a.seed, a.emd, a.baselines, a.device, a.n_steps,
-                            a.chain)
+                            a.chain, a.quench)
     if a.json: return json.dumps(r, indent=2)
     rows = {k: v for k, v in r.items() if k != "protocol"}
     return format_table(rows) + f"\n{r['protocol']}"
