@@ -26,7 +26,8 @@ __all__ = ['PRESETS', 'BF16_WHERE_NATIVE', 'CHAINS', 'positive_int', 'nonneg_int
 # both. fp32 + torch.compile (bf16 is emulated, so slower, on CPUs without native bf16: 08a_speed), the chain's gradient
 # by the hand-written fp32 backward of 08a (same gradient; see BF16_WHERE_NATIVE below for CPUs with bf16 units). `cpu` (make demo) keeps the narrower network 64-64-128 /
 # 128-64 for a fixed number of updates; cpu20 takes the wider 64-64-256 / 256-128, which scored best on both seeds on a
-# CPU with AVX-512 (about 3,900 updates in 20 minutes); on a CPU of half that speed it did not beat the narrower one (one seed).
+# CPU with AVX-512 (about 3,900 updates in 20 minutes); on AVX2 CPUs (about 2,300) it scored no better than the narrower one,
+# nor clearly worse (10_generation compares the two there over seeds), so the preset keeps one network.
 # On a CPU with bf16 units, cpu20's chain runs its big matmuls in bf16 (BF16_WHERE_NATIVE): more updates in the budget,
 # the same samples (10_generation measures both); elsewhere bf16 is emulated and far slower, so the chain stays fp32
 _CPU = dict(n_points=512, batch_size=16, n_steps=32, step_size=0.02, lr=1e-3, ema=0.99, point_widths=(64, 64, 128),
