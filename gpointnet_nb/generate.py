@@ -38,10 +38,9 @@ def sample_clouds(
     precision = getattr(cfg, "precision", "bf16" if getattr(cfg, "amp", False) else "fp32")
     if chain != "autograd": precision = "fp32"   # the fast paths set their own matmul types, so no autocast around them
     K = n_steps or cfg.n_steps
-    q = getattr(cfg, "quench", 0) if quench is None else quench
-    if quench is not None and not 0 <= quench <= K: raise ValueError(f"quench={quench}: expected between 0 and n_steps={K}")
-    x = langevin_sample(model, x0, K, cfg.step_size, cfg.ref_sigma, cfg.clip, precision=precision, chunk=chunk,
-                        quench=min(q, K))   # a shorter chain than trained keeps at most K noise-free steps
+    # a shorter chain than trained keeps at most K of the checkpoint's noise-free steps; an explicit q is checked by langevin_sample
+    q = min(getattr(cfg, "quench", 0), K) if quench is None else quench
+    x = langevin_sample(model, x0, K, cfg.step_size, cfg.ref_sigma, cfg.clip, precision=precision, chunk=chunk, quench=q)
     return x.float().cpu()
 
 # %% ../nbs/10_generation.ipynb #2198f69d
