@@ -14,8 +14,8 @@ import gpointnet_nb
 if TYPE_CHECKING: from gpointnet_nb.train import TrainConfig
 
 # %% auto #0
-__all__ = ['PRESETS', 'BF16_WHERE_NATIVE', 'CHAINS', 'positive_int', 'nonneg_int', 'positive_float', 'seed_int', 'RUN_FILES',
-           'preset_config', 'FlagError', 'in_range', 'widths', 'device_arg', 'add_command', 'draw_samples',
+__all__ = ['PRESETS', 'BF16_WHERE_NATIVE', 'CHAINS', 'ACTS', 'positive_int', 'nonneg_int', 'positive_float', 'seed_int',
+           'RUN_FILES', 'preset_config', 'FlagError', 'in_range', 'widths', 'device_arg', 'add_command', 'draw_samples',
            'save_samples', 'train_command', 'sample_command', 'prepare_command', 'Interrupted', 'main']
 
 # %% ../nbs/15_cli.ipynb #48dbe758
@@ -42,6 +42,7 @@ PRESETS = {
 
 BF16_WHERE_NATIVE = ("cpu20",)   # wall-clock presets whose fast chain takes bf16 matmuls on a CPU with bf16 units
 CHAINS = ("autograd", "fast", "fast-bf16")   # TrainConfig.chain's values, spelled here so that --help needs no torch
+ACTS = ("relu", "leaky_relu", "elu", "silu")   # TrainConfig.act's values (06_pointnet), likewise
 
 def preset_config(
     name: str,                  # a key of PRESETS
@@ -131,6 +132,7 @@ def _train_parser(sub):
     for part, mlp in (("point", "per-point MLP h"), ("global", "global MLP g")):  # the size of the network
         cpu = ",".join(map(str, PRESETS["cpu"][f"{part}_widths"]))
         t.add_argument(f"--{part}-widths", type=widths, default=None, help=f"widths of the {mlp}, comma-separated (preset cpu: {cpu})")
+    t.add_argument("--act", choices=ACTS, default=None, help="activation of both MLPs (presets: relu; the fast chains take relu and leaky_relu, others fall back to autograd)")
     t.add_argument("--precision", choices=("fp32", "bf16"), default=None, help="bf16: bfloat16 autocast of the network")
     t.add_argument("--chain", choices=CHAINS, default=None,
                    help="how the chain gets ∇f: autograd, the hand-written fp32 backward, or it with bf16 matmuls (08a)")
@@ -270,7 +272,7 @@ def train_command(a: argparse.Namespace) -> Path:
     cfg = preset_config(a.preset, _native_bf16(a), n_iters=a.n_iters, max_minutes=a.max_minutes, batch_size=a.batch_size, n_points=a.n_points, n_steps=a.n_steps,
                         seed=a.seed, lr=a.lr, step_size=a.step_size, device=a.device, precision=a.precision, compile=a.compile,
                         chain=a.chain, energy_reg=a.energy_reg, lr_decay=a.lr_decay, ema=a.ema, quench=a.quench,
-                        point_widths=a.point_widths, global_widths=a.global_widths)
+                        point_widths=a.point_widths, global_widths=a.global_widths, act=a.act)
     stage = _staging_dir(out)  # before any work: an unwritable --out fails now, not after training
     try:
         data = load_modelnet10(a.data, a.category, "train", n_points=None)  # all stored points; fit draws subsets
