@@ -175,6 +175,7 @@ def _eval_parser(sub):
                    help="the sampler's last this many steps add no noise (default: the checkpoint's own; with --n-steps K+q: q drift-only steps after the K)")
     e.add_argument("--chain", choices=CHAINS, default="autograd",
                    help="the sampler's ∇f: autograd (the reference) or the hand-written backward, fp32 or with bf16 matmuls (08a)")
+    e.add_argument("--repeats", type=positive_int, default=1, help="score this many draws of samples (seeds SEED, SEED+1, ...) and report their mean, std and each draw")
     e.add_argument("--emd", action="store_true", help="also EMD-based scores (slow)")
     e.add_argument("--baselines", action="store_true", help="also score the training split and noise the same way")
     e.add_argument("--json", action="store_true", help="print one JSON object")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_generation.ipynb #0f8e9c45
 from __future__ import annotations
-import json, math, sys, time
+import json, math, statistics, sys, time
 import torch
 from torch import nn, Tensor
 from .core import get_device, seed_everything
@@ -13,8 +13,8 @@ from .metrics import generation_metrics, pairwise
 from .speed import chain_model
 
 # %% auto #0
-__all__ = ['sample_clouds', 'diversity', 'evaluate', 'baselines', 'format_table', 'evaluate_checkpoint', 'eval_command',
-           'compare_schemes']
+__all__ = ['sample_clouds', 'diversity', 'evaluate', 'baselines', 'format_table', 'mean_of_draws', 'evaluate_checkpoint',
+           'eval_command', 'compare_schemes']
 
 # %% ../nbs/10_generation.ipynb #04f97e7a
 def sample_clouds(
@@ -86,6 +86,16 @@ def format_table(rows: dict, keys=("1-NNA-CD", "COV-CD", "MMD-CD", "diversity"))
     head = "| | " + " | ".join(keys) + " |\n|---|" + "---|" * len(keys) + "\n"
     return head + "".join(f"| {name} | " + " | ".join(pct(k, r[k]) for k in keys) + " |\n" for name, r in rows.items())
 
+# %% ../nbs/10_generation.ipynb #67e641af
+def mean_of_draws(
+    draws: list[dict],   # `evaluate` results of two or more draws of samples against the same references
+) -> dict:               # {"model": per-score mean, "model_std": per-score sample std, "model_draws": the draws}
+    "Summarise repeated scorings of one model: the mean and spread of each score over the draws."
+    keys = [k for k, v in draws[0].items() if isinstance(v, float)]
+    vals = {k: [d[k] for d in draws] for k in keys}
+    return {"model": draws[0] | {k: statistics.fmean(v) for k, v in vals.items()},
+            "model_std": {k: statistics.stdev(v) for k, v in vals.items()}, "model_draws": draws}
+
 # %% ../nbs/10_generation.ipynb #18443137
 def evaluate_checkpoint(
     ckpt: str,                    # a checkpoint written by `save_checkpoint`
@@ -101,20 +111,23 @@ def evaluate_checkpoint(
     n_steps: int | None = None,   # K of the sampler (default: the checkpoint's own, which the model was trained for)
     chain: str = "autograd",      # the sampler's gradient: "autograd" (the reference), "fast", "fast-bf16"
     quench: int | None = None,    # the sampler's last this many steps add no noise (default: the checkpoint's own)
-) -> dict:                        # {"model": scores, ["train split": ..., "noise": ...], "protocol": {...}}
+    repeats: int = 1,             # score this many draws of samples (seeds seed, seed+1, ...): "model" is their mean
+) -> dict:                        # {"model": scores, ["model_std", "model_draws",] ["train split": ..., "noise": ...], "protocol": {...}}
     "Score a checkpoint's samples against real shapes of a split (and optionally the baselines)."
     from gpointnet_nb.data import load_modelnet10
     from gpointnet_nb.train import load_checkpoint
+    if repeats < 1: raise ValueError(f"repeats must be at least 1, got {repeats}")
     net, cfg, extra = load_checkpoint(ckpt, device or "cpu")
     category = category or extra.get("category")
     if not category: raise ValueError(f"{ckpt}: no category stored in the checkpoint; pass --category")
     refs = load_modelnet10(data, category, split, n_points=n_points)[:n_samples]
     t0 = time.perf_counter()
-    samples = sample_clouds(net, cfg, n=n_samples, seed=seed, n_points=n_points, n_steps=n_steps, chain=chain, quench=quench)
-    out = {"model": evaluate(samples, refs, emd=emd)}
+    draws = [evaluate(sample_clouds(net, cfg, n=n_samples, seed=seed + i, n_points=n_points, n_steps=n_steps, chain=chain, quench=quench),
+                      refs, emd=emd) for i in range(repeats)]
+    out = {"model": draws[0]} if repeats == 1 else mean_of_draws(draws)
     if with_baselines: out |= baselines(load_modelnet10(data, category, "train", n_points=n_points, seed=seed + 1), refs, cfg.ref_sigma, seed, emd)
     out["protocol"] = {"ckpt": str(ckpt), "data": str(data or "embedded sample"), "category": category, "split": split,
-                       "n_samples": n_samples, "n_refs": len(refs), "n_points": n_points, "seed": seed,
+                       "n_samples": n_samples, "n_refs": len(refs), "n_points": n_points, "seed": seed, "repeats": repeats,
                        "n_steps": n_steps or cfg.n_steps, "trained_n_steps": cfg.n_steps, "chain": chain,
                        "quench": cfg.quench if quench is None else quench, "trained_quench": cfg.quench,
                        "seconds": time.perf_counter() - t0}
@@ -124,9 +137,10 @@ def evaluate_checkpoint(
 def eval_command(a) -> str:
     "`gpointnet eval`: score a checkpoint; prints JSON with --json, else a table."
     r = evaluate_checkpoint(a.ckpt, a.data, a.category, a.split, a.n_samples, a.n_points, a.seed, a.emd, a.baselines, a.device, a.n_steps,
-                            a.chain, a.quench)
+                            a.chain, a.quench, a.repeats)
     if a.json: return json.dumps(r, indent=2)
-    rows = {k: v for k, v in r.items() if k != "protocol"}
+    rows = {(f"model, mean of {a.repeats} draws" if k == "model" and a.repeats > 1 else "std over draws" if k == "model_std" else k): v
+            for k, v in r.items() if k not in ("protocol", "model_draws")}
     return format_table(rows) + f"\n{r['protocol']}"
 
 # %% ../nbs/10_generation.ipynb #b46da2e9

@@ -47,6 +47,13 @@ def test_eval_scores_a_checkpoint(tmp_path):
     assert six.returncode == 0 and q.returncode == 0, six.stderr + q.stderr
     six, q = json.loads(six.stdout), json.loads(q.stdout)   # --quench reaches the sampler: 4 noisy steps + 2 drift-only, against 6 noisy
     assert (q["protocol"]["quench"], q["protocol"]["trained_quench"], six["protocol"]["quench"]) == (2, 0, 0) and q["model"]["MMD-CD"] != six["model"]["MMD-CD"]
+    r = gpointnet("eval", "--ckpt", tmp_path / "run" / "model.pt", "--n-samples", 6, "--n-points", 64, "--repeats", 2, "--json")
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)   # --repeats: draws with seeds 0 and 1 against the same references; the first is the single-draw score
+    assert rep["protocol"]["repeats"] == 2 and len(rep["model_draws"]) == 2 and rep["model_draws"][0] == d["model"]
+    assert rep["model"]["MMD-CD"] == pytest.approx(sum(x["MMD-CD"] for x in rep["model_draws"]) / 2) != d["model"]["MMD-CD"]
+    r = gpointnet("eval", "--ckpt", tmp_path / "run" / "model.pt", "--n-samples", 6, "--n-points", 64, "--repeats", 2)
+    assert r.returncode == 0 and "model, mean of 2 draws" in r.stdout and "std over draws" in r.stdout, r.stderr
     r = gpointnet("eval", "--ckpt", tmp_path / "run" / "model.pt", "--n-steps", 2, "--quench", 3)
     assert r.returncode == 1 and "quench=3" in r.stderr and "Traceback" not in r.stderr
     r = gpointnet("eval", "--ckpt", tmp_path / "none.pt")
