@@ -142,11 +142,16 @@ def git_commit(
 _TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp")  # .<name>.<pid>.<random>.tmp<suffix>
 
 def pid_alive(pid: int) -> bool:
-    "Whether a process with this id exists (on this machine)."
+    "Whether a process with this id is running (on this machine): an exited process not yet reaped (a zombie) is not."
     try: os.kill(int(pid), 0)
     except ProcessLookupError: return False
     except (PermissionError, OverflowError, ValueError): return isinstance(pid, int) and pid > 0  # someone else's
-    return True
+    return not _zombie(pid)
+
+def _zombie(pid: int) -> bool:
+    "Linux: the process has exited and waits to be reaped (a container without an init may never reap it)."
+    try: return Path(f"/proc/{int(pid)}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError): return False   # no /proc (macOS, Windows): kill(pid, 0) is all we know
 
 def stale_temp_files(
     root: str | os.PathLike,  # a folder to search, recursively

@@ -310,7 +310,10 @@ def alive(pid: int) -> bool:
     except OSError: return False
 
 
-def slow_tree(root: Path, n: int = 40) -> Path:
+N_SLOW = 160   # meshes in the slow tree: a fast CPU converts 40 of them in about a second, too soon to interrupt reliably
+
+
+def slow_tree(root: Path, n: int = N_SLOW) -> Path:
     "n copies of a mesh with about 30,000 faces: each takes a worker a noticeable fraction of a second."
     from gpointnet_nb.meshes import write_off
     g = np.stack(np.meshgrid(np.arange(120), np.arange(120)), -1).reshape(-1, 2)
@@ -334,7 +337,8 @@ def start_prepare(tmp_path):
     while len(children(p.pid)) < 2 and time.time() < deadline and p.poll() is None: time.sleep(0.2)
     workers = children(p.pid)
     assert len(workers) >= 2 and p.poll() is None, "the pool did not start"
-    time.sleep(1.0)  # let them get into the work
+    while not list(npy.glob("*/*/*.npy")) and time.time() < deadline and p.poll() is None: time.sleep(0.05)
+    assert p.poll() is None, "prepare finished before the test could interrupt it: make the tree larger"   # the pool is at work
     return p, workers, npy
 
 
@@ -363,7 +367,7 @@ def test_workers_die_with_a_killed_parent(tmp_path):
     while any(alive(w) for w in workers) and time.time() < deadline: time.sleep(0.2)
     assert not any(alive(w) for w in workers), "worker processes outlived a killed parent"
     r = cli("prepare", tmp_path / "off", npy, "--n-points", 256, "--workers", 2, "--quiet")   # a rerun finishes the job
-    assert r.returncode == 0 and stray(npy) == [] and len(list(npy.glob("*/*/*.npy"))) == 40, r.stderr
+    assert r.returncode == 0 and stray(npy) == [] and len(list(npy.glob("*/*/*.npy"))) == N_SLOW, r.stderr
 
 
 def test_ctrl_c_during_training_keeps_the_previous_run(run_dir, tmp_path):
