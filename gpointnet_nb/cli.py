@@ -137,6 +137,8 @@ def _train_parser(sub):
     t.add_argument("--chain", choices=CHAINS, default=None,
                    help="how the chain gets ∇f: autograd, the hand-written fp32 backward, or it with bf16 matmuls (08a)")
     t.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None, help="torch.compile the network")
+    t.add_argument("--lr-schedule", choices=("step", "cosine"), default=None,
+                   help="step: × lr-decay every 10 updates (presets); cosine: to 0 over the run's updates or minutes (08)")
     t.add_argument("--max-minutes", type=positive_float, default=None, help="wall-clock budget of the training (preset cpu20: 20)")
     t.add_argument("--n-samples", type=positive_int, default=16, help="clouds to draw in samples.png")
     t.add_argument("--ckpt-every", type=positive_int, default=None, help="also checkpoint OUT/model.pt every this many updates")
@@ -272,7 +274,7 @@ def train_command(a: argparse.Namespace) -> Path:
     t0, out = time.perf_counter(), Path(a.out)
     cfg = preset_config(a.preset, _native_bf16(a), n_iters=a.n_iters, max_minutes=a.max_minutes, batch_size=a.batch_size, n_points=a.n_points, n_steps=a.n_steps,
                         seed=a.seed, lr=a.lr, step_size=a.step_size, device=a.device, precision=a.precision, compile=a.compile,
-                        chain=a.chain, energy_reg=a.energy_reg, lr_decay=a.lr_decay, ema=a.ema, quench=a.quench,
+                        chain=a.chain, energy_reg=a.energy_reg, lr_decay=a.lr_decay, lr_schedule=a.lr_schedule, ema=a.ema, quench=a.quench,
                         point_widths=a.point_widths, global_widths=a.global_widths, act=a.act)
     stage = _staging_dir(out)  # before any work: an unwritable --out fails now, not after training
     try:

@@ -26,7 +26,8 @@ __all__ = ['CKPT_FORMAT', 'TrainConfig', 'config_from_dict', 'build_model', 'che
            'CheckpointExtra', 'load_checkpoint']
 
 # %% ../nbs/08_training.ipynb #7c1e5a20
-_CHOICES = {"precision": ("fp32", "bf16"), "chain": ("autograd", "fast", "fast-bf16"), "init": ("noise", "persistent", "data"), "pool": ("mean", "max")}
+_CHOICES = {"precision": ("fp32", "bf16"), "chain": ("autograd", "fast", "fast-bf16"), "init": ("noise", "persistent", "data"), "pool": ("mean", "max"),
+            "lr_schedule": ("step", "cosine")}
 _MIN_INT = {"n_points": 1, "batch_size": 1, "in_dim": 1, "lr_decay_every": 1, "buffer_size": 1,
             "n_iters": 0, "n_steps": 0, "max_recoveries": 0, "quench": 0}
 _POSITIVE = ("lr", "ref_sigma", "max_spread", "max_f", "lr_decay")
@@ -68,6 +69,7 @@ class TrainConfig:
     beta1: float = 0.9              # Adam β1
     lr_decay: float = 0.998         # multiply the learning rate by this ...
     lr_decay_every: int = 10        # ... every this many updates
+    lr_schedule: str = "step"       # "step": the two lines above; "cosine": lr·½(1 + cos πp) at the fraction p of the run done (below)
     n_steps: int = 64               # K, Langevin steps per synthesis
     step_size: float = 0.01         # δ
     ref_sigma: float = 0.3          # σ of the reference Gaussian (and of the chain's starting noise)
@@ -292,7 +294,8 @@ class _Run:
     def __init__(self, cfg: TrainConfig, net: nn.Module, device: torch.device):
         self.cfg, self.net, self.device, self.step, self.recoveries = cfg, net.to(device), device, 0, 0
         self.opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
-        self.sched = torch.optim.lr_scheduler.StepLR(self.opt, step_size=cfg.lr_decay_every, gamma=cfg.lr_decay)
+        self.sched = torch.optim.lr_scheduler.StepLR(self.opt, step_size=cfg.lr_decay_every,   # "cosine": `_anneal` sets lr
+                                                     gamma=cfg.lr_decay if cfg.lr_schedule == "step" else 1.0)
         self.buffer = ReplayBuffer(cfg.buffer_size, cfg.reinit_prob) if cfg.init == "persistent" else None
         self.ema = AveragedModel(_unwrap(self.net), multi_avg_fn=get_ema_multi_avg_fn(cfg.ema)) if cfg.ema else None  # w̄
         self.data_gen = torch.Generator().manual_seed(cfg.seed)              # batches (the data stay on the CPU)
@@ -427,14 +430,20 @@ def _all_ranks(obj) -> list:
     return out
 
 # %% ../nbs/08_training.ipynb #70b3c5a4
-def _out_of_time(cfg: TrainConfig, t0: float, world: int, device) -> bool:
-    "True once `cfg.max_minutes` have passed since `t0` (rank 0 decides for all processes under torchrun)."
-    if cfg.max_minutes is None: return False
-    late = time.perf_counter() - t0 > 60 * cfg.max_minutes
-    if world == 1: return late
-    flag = torch.tensor(float(late), device=device)    # one decision for all ranks, or DDP would hang
-    dist.broadcast(flag, 0)
-    return bool(flag.item())
+def _progress(step: int, cfg: TrainConfig, t0: float, world: int, device) -> float:
+    "The fraction p of the run done: of `n_iters` updates, or of `max_minutes` since `t0` if larger; the run ends at p ≥ 1."
+    p = step / cfg.n_iters if cfg.n_iters else 1.0
+    if cfg.max_minutes is not None: p = max(p, (time.perf_counter() - t0) / (60 * cfg.max_minutes))
+    if world == 1: return p
+    t = torch.tensor(p, dtype=torch.float64, device=device)   # rank 0's p for all: one stop and one learning rate,
+    dist.broadcast(t, 0)                                       # or DDP would hang or the replicas drift apart
+    return float(t.item())
+
+def _anneal(run: _Run, p: float) -> None:
+    "With the cosine `lr_schedule`: the learning rate for the run's fraction `p` done, lr·½(1 + cos πp), × `lr_backoff` per rollback."
+    cfg = run.cfg
+    if cfg.lr_schedule != "cosine": return
+    for g in run.opt.param_groups: g["lr"] = cfg.lr * cfg.lr_backoff ** run.recoveries * 0.5 * (1 + math.cos(math.pi * p))
 
 def _chain_net(net: nn.Module, energy: nn.Module, cfg: TrainConfig) -> nn.Module:
     "What the chain differentiates: `energy` (autograd), or `net` behind the hand-written gradient of 08a_speed."
@@ -474,7 +483,8 @@ def fit(
     chain_net = _chain_net(run.net, energy, cfg)
     batches, ref = _batches(data, cfg, run.data_gen, device), max(cfg.ref_sigma, float(data[:256].std()))
     bar, snap, t0 = _Progress(cfg.n_iters, run.step, progress and rank == 0), run.snapshot(), time.perf_counter() - (run.hist["seconds"] or [0])[-1]
-    while run.step < cfg.n_iters and not _out_of_time(cfg, t0, world, device):
+    while (p := _progress(run.step, cfg, t0, world, device)) < 1:
+        _anneal(run, p)
         m = train_step(model, run.opt, next(batches), cfg, run.buffer, run.chain_gen, chain_net=chain_net)
         if reason := _diverged(m, cfg, ref): snap = _recover(run, snap, reason); bar.goto(run.step); continue
         run.record(m, time.perf_counter() - t0); bar.update(run.step, m)
