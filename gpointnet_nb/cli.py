@@ -23,7 +23,7 @@ __all__ = ['PRESETS', 'BF16_WHERE_NATIVE', 'CHAINS', 'ACTS', 'positive_int', 'no
 # of 16, so more updates fit a budget, a longer step (δ = 0.02) and twice the paper's learning rate (1e-3): of the
 # 20-minute runs of 10_generation, this setting scored best; the checkpoint holds the moving average of the weights
 # (08_training): it never scored worse than the run's current weights, and better on average, in the runs that measured
-# both. fp32 + torch.compile (bf16 is emulated, so slower, on CPUs without native bf16: 08a_speed), the chain's gradient
+# both with this stepwise decay of the rate (a cosine decay to 0, tried once, scored no better). fp32 + torch.compile (bf16 is emulated, so slower, on CPUs without native bf16: 08a_speed), the chain's gradient
 # by the hand-written fp32 backward of 08a (same gradient; see BF16_WHERE_NATIVE below for CPUs with bf16 units). `cpu` (make demo) keeps the narrower network 64-64-128 /
 # 128-64 for a fixed number of updates; cpu20 takes the wider 64-64-256 / 256-128, which scored best on both seeds on a
 # CPU with AVX-512 (about 3,900 updates in 20 minutes); on AVX2 CPUs (about 2,300) it scored no better than the narrower one,
