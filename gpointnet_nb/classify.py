@@ -31,9 +31,7 @@ def point_activations(
     "Per-point activations after every nonlinearity of the shared MLP."
     if not isinstance(getattr(net, "point_mlp", None), nn.Sequential):
         raise TypeError(f"expected an EnergyPointNet (with a point_mlp), got {type(net).__name__}")
-    d = net.point_mlp[0].in_features
-    if x.ndim != 3 or x.shape[-1] != d: raise ValueError(f"expected clouds of shape (B, N, {d}), got {tuple(x.shape)}")
-    out, h = [], x
+    out, h = [], net.encode(x)   # checks the shape; x, or its encoding γ(x) when the net has one (06)
     for m in net.point_mlp:
         h = m(h)
         if not isinstance(m, (nn.Linear, PointNorm)): out.append(h)   # after the activation

@@ -4,11 +4,12 @@
 
 # %% ../nbs/06_pointnet.ipynb #901d91d8
 from __future__ import annotations
+import math
 import torch
 from torch import nn, Tensor
 
 # %% auto #0
-__all__ = ['PointNorm', 'EnergyPointNet', 'count_parameters']
+__all__ = ['PointNorm', 'octaves', 'fourier_encode', 'EnergyPointNet', 'count_parameters']
 
 # %% ../nbs/06_pointnet.ipynb #cef7791c
 class PointNorm(nn.Module):
@@ -21,6 +22,20 @@ class PointNorm(nn.Module):
         mu = h.mean(dim=1, keepdim=True)
         var = h.var(dim=1, keepdim=True, unbiased=False)
         return (h - mu) * torch.rsqrt(var + self.eps) * self.weight + self.bias
+
+# %% ../nbs/06_pointnet.ipynb #68070a61
+def octaves(n_freqs: int, like: Tensor) -> Tensor:
+    "The angular frequencies 2ᵏπ, k < `n_freqs`, of the encoding, in the dtype and on the device of `like`."
+    return torch.tensor([math.pi * 2.0**k for k in range(n_freqs)], dtype=like.dtype, device=like.device)   # exact in float64
+
+def fourier_encode(
+    x: Tensor,     # points, (..., D)
+    n_freqs: int,  # L, octaves per coordinate (0: x unchanged)
+) -> Tensor:       # (..., D(1 + 2L)): x, then sin(2ᵏπ x_d) ordered by d then k, then the cosines in the same order
+    "The positional encoding γ(x) = [x, sin(2ᵏπx), cos(2ᵏπx)], k < L, of every coordinate."
+    if n_freqs == 0: return x
+    ang = x.unsqueeze(-1) * octaves(n_freqs, x)                                   # (..., D, L)
+    return torch.cat([x, ang.sin().flatten(-2), ang.cos().flatten(-2)], dim=-1)
 
 # %% ../nbs/06_pointnet.ipynb #f860a02e
 _ACTIVATIONS = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.2), "elu": nn.ELU, "silu": nn.SiLU}
@@ -47,20 +62,27 @@ class EnergyPointNet(nn.Module):
                  extensive: bool = True,                # multiply the output by N, eq. (3)
                  norm: bool = True,                     # PointNorm in the per-point layers after the first
                  norm_first: bool = False,              # also normalise the first layer (makes f blind to position and size)
-                 act: str = "relu"):                    # "relu", "leaky_relu", "elu" or "silu"
+                 act: str = "relu",                     # "relu", "leaky_relu", "elu" or "silu"
+                 fourier: int = 0):                     # L: read γ(x), L octaves of sines and cosines (0: raw coordinates)
         super().__init__()
+        if isinstance(fourier, bool) or not isinstance(fourier, int) or fourier < 0:
+            raise ValueError(f"fourier={fourier!r}: expected an integer ≥ 0 (octaves of the encoding)")
         if pool not in ("mean", "max"): raise ValueError(f"unknown pool {pool!r}: choose 'mean' or 'max'")
-        self.pool, self.extensive = pool, extensive
-        self.point_mlp = nn.Sequential(*_mlp_layers(point_widths, in_dim, act, (0 if norm_first else 1) if norm else None))
+        self.pool, self.extensive, self.in_dim, self.fourier = pool, extensive, in_dim, fourier
+        self.point_mlp = nn.Sequential(*_mlp_layers(point_widths, in_dim * (1 + 2 * fourier), act, (0 if norm_first else 1) if norm else None))
         self.global_mlp = nn.Sequential(*_mlp_layers(global_widths, point_widths[-1], act, None),
                                         nn.Linear(global_widths[-1] if global_widths else point_widths[-1], 1))
 
 # %% ../nbs/06_pointnet.ipynb #037419a4
+def _encode(self: EnergyPointNet, x: Tensor) -> Tensor:
+    "What the per-point MLP reads from clouds `x` (B, N, in_dim): x itself, or γ(x) with `fourier`; checks the shape."
+    if x.ndim != 3 or x.shape[-1] != self.in_dim:
+        raise ValueError(f"expected clouds of shape (B, N, {self.in_dim}), got {tuple(x.shape)}")
+    return fourier_encode(x, self.fourier)
+
 def _features(self: EnergyPointNet, x: Tensor) -> Tensor:
     "Pooled per-point features of clouds `x` (B, N, 3) -> (B, C)."
-    if x.ndim != 3 or x.shape[-1] != self.point_mlp[0].in_features:
-        raise ValueError(f"expected clouds of shape (B, N, {self.point_mlp[0].in_features}), got {tuple(x.shape)}")
-    h = self.point_mlp(x)                                   # (B, N, C)
+    h = self.point_mlp(self.encode(x))                      # (B, N, C)
     h = h.to(torch.promote_types(h.dtype, torch.float32))   # pool in ≥ float32, also under bf16 autocast
     return h.mean(dim=1) if self.pool == "mean" else h.amax(dim=1)  # (B, N, C) -> (B, C)
 
@@ -75,7 +97,7 @@ def _energy(self: EnergyPointNet, x: Tensor) -> Tensor:
     "The energy E(X) = −f(X), (B,)."
     return -self(x)
 
-EnergyPointNet.features, EnergyPointNet.forward, EnergyPointNet.energy = _features, _forward, _energy
+EnergyPointNet.encode, EnergyPointNet.features, EnergyPointNet.forward, EnergyPointNet.energy = _encode, _features, _forward, _energy
 
 # %% ../nbs/06_pointnet.ipynb #6dc77aed
 def count_parameters(net: nn.Module) -> int:

@@ -28,7 +28,7 @@ __all__ = ['CKPT_FORMAT', 'TrainConfig', 'config_from_dict', 'build_model', 'che
 # %% ../nbs/08_training.ipynb #7c1e5a20
 _CHOICES = {"precision": ("fp32", "bf16"), "chain": ("autograd", "fast", "fast-bf16"), "init": ("noise", "persistent", "data"), "pool": ("mean", "max"),
             "lr_schedule": ("step", "cosine")}
-_MIN_INT = {"n_points": 1, "batch_size": 1, "in_dim": 1, "lr_decay_every": 1, "buffer_size": 1,
+_MIN_INT = {"n_points": 1, "batch_size": 1, "in_dim": 1, "lr_decay_every": 1, "buffer_size": 1, "fourier": 0,
             "n_iters": 0, "n_steps": 0, "max_recoveries": 0, "quench": 0}
 _POSITIVE = ("lr", "ref_sigma", "max_spread", "max_f", "lr_decay")
 
@@ -82,6 +82,7 @@ class TrainConfig:
     norm: bool = True               # PointNorm in the per-point layers after the first
     norm_first: bool = False        # also in the first layer
     act: str = "relu"               # activation of both MLPs
+    fourier: int = 0                # L: the per-point MLP reads γ(x), sines and cosines of L octaves of each coordinate (06; 0: x)
     seed: int = 666                 # seed of initialisation, batches and chains
     device: str | None = None       # None: CUDA if available, else CPU
     precision: str = "fp32"         # "fp32", or "bf16": bfloat16 autocast of the network in chain and update
@@ -118,7 +119,7 @@ def config_from_dict(d: dict) -> TrainConfig:
 def build_model(cfg: TrainConfig) -> EnergyPointNet:
     "The score network that `cfg` describes, exactly (on the default device: the CPU unless told otherwise)."
     return EnergyPointNet(cfg.point_widths, cfg.global_widths, in_dim=cfg.in_dim, pool=cfg.pool,
-                          extensive=cfg.extensive, norm=cfg.norm, norm_first=cfg.norm_first, act=cfg.act)
+                          extensive=cfg.extensive, norm=cfg.norm, norm_first=cfg.norm_first, act=cfg.act, fourier=cfg.fourier)
 
 # %% ../nbs/08_training.ipynb #5d8e9f13
 def _unwrap(net: nn.Module) -> nn.Module:

@@ -73,16 +73,18 @@ def test_the_demo_path_compiles(tmp_path):
 
 def test_flags_override_the_preset(tmp_path):
     r = gpointnet("train", "--preset", "tiny", "--n-iters", 2, "--n-points", 32, "--precision", "fp32",
-                  "--point-widths", "8,12", "--global-widths", 5, "--quench", 2, "--act", "leaky_relu", "--lr-schedule", "cosine", "--out", tmp_path)
+                  "--point-widths", "8,12", "--global-widths", 5, "--quench", 2, "--act", "leaky_relu", "--lr-schedule", "cosine",
+                  "--fourier", 2, "--out", tmp_path)
     assert r.returncode == 0, r.stderr
     cfg = json.loads((tmp_path / "run.json").read_text())["config"]
     assert cfg["n_iters"] == 2 and cfg["n_points"] == 32 and cfg["precision"] == "fp32"
     assert cfg["point_widths"] == [8, 12] and cfg["global_widths"] == [5] and cfg["quench"] == 2 and cfg["act"] == "leaky_relu"
+    assert cfg["fourier"] == 2
     lrs = torch.load(tmp_path / "model.pt", weights_only=True)["extra"]["history"]["lr"]
     assert cfg["lr_schedule"] == "cosine" and lrs == pytest.approx([cfg["lr"], cfg["lr"] / 2])   # ½(1 + cos πt/2), t = 0, 1
     from gpointnet_nb.train import load_checkpoint
     net = load_checkpoint(tmp_path / "model.pt")[0]  # the checkpoint rebuilds the network of the flags
-    assert [tuple(p.shape) for p in net.parameters() if p.dim() == 2] == [(8, 3), (12, 8), (5, 12), (1, 5)]
+    assert [tuple(p.shape) for p in net.parameters() if p.dim() == 2] == [(8, 15), (12, 8), (5, 12), (1, 5)]   # 3(1 + 2·2) inputs
     assert {type(m).__name__ for m in net.modules() if not list(m.children())} >= {"LeakyReLU"}
 
 
