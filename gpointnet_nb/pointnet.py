@@ -24,9 +24,12 @@ class PointNorm(nn.Module):
         return (h - mu) * torch.rsqrt(var + self.eps) * self.weight + self.bias
 
 # %% ../nbs/06_pointnet.ipynb #68070a61
-def octaves(n_freqs: int, like: Tensor) -> Tensor:
-    "The angular frequencies 2ᵏπ, k < `n_freqs`, of the encoding, in the dtype and on the device of `like`."
-    return torch.tensor([math.pi * 2.0**k for k in range(n_freqs)], dtype=like.dtype, device=like.device)   # exact in float64
+def octaves(
+    n_freqs: int,  # L, how many
+    like: Tensor,  # a tensor whose dtype and device the result takes
+) -> Tensor:       # (L,)
+    "The angular frequencies 2ᵏπ, k < L, of the encoding (π times a power of 2: rounded once, in any dtype)."
+    return math.pi * torch.exp2(torch.arange(n_freqs, device=like.device, dtype=like.dtype))
 
 def fourier_encode(
     x: Tensor,     # points, (..., D)
@@ -61,7 +64,7 @@ class EnergyPointNet(nn.Module):
                  pool: str = "mean",                    # "mean" or "max" over points
                  extensive: bool = True,                # multiply the output by N, eq. (3)
                  norm: bool = True,                     # PointNorm in the per-point layers after the first
-                 norm_first: bool = False,              # also normalise the first layer (makes f blind to position and size)
+                 norm_first: bool = False,              # also normalise the first layer (with fourier=0: f blind to position and size)
                  act: str = "relu",                     # "relu", "leaky_relu", "elu" or "silu"
                  fourier: int = 0):                     # L: read γ(x), L octaves of sines and cosines (0: raw coordinates)
         super().__init__()

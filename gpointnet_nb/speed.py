@@ -59,6 +59,7 @@ def reference_grad(net: nn.Module, x: Tensor) -> tuple[Tensor, Tensor]:
 # %% ../nbs/08a_speed.ipynb #a71742d0
 def copy_to_reference(net: EnergyPointNet, ref: ReferenceEnergyNet) -> ReferenceEnergyNet:
     "Give `ref` the weights of `net` (the same function while the PointNorm scales are 1 and shifts 0, as at initialisation)."
+    if net.fourier: raise ValueError(f"the reference network reads raw coordinates: copy_to_reference needs fourier=0, got {net.fourier}")
     with torch.no_grad():
         for conv, lin in zip(ref.convs, [m for m in net.point_mlp if isinstance(m, nn.Linear)]):
             conv.weight.copy_(lin.weight[:, :, None]); conv.bias.copy_(lin.bias)
@@ -154,7 +155,7 @@ def _backward(net: EnergyPointNet, n: int, h: Tensor, pooled: Tensor, saved: lis
     return da
 
 def _encode_bwd(g: Tensor, x: Tensor, n_freqs: int) -> Tensor:
-    "∂f/∂x from ∂f/∂γ(x): the part for x itself plus Σₖ ωₖ(∂f/∂sinₖ · cos ωₖx − ∂f/∂cosₖ · sin ωₖx), ωₖ = 2ᵏπ."
+    "∂f/∂x from ∂f/∂(x's encoding, 06): the part for x itself plus Σₖ ωₖ(∂f/∂sinₖ · cos ωₖx − ∂f/∂cosₖ · sin ωₖx), ωₖ = 2ᵏπ."
     if n_freqs == 0: return g
     d, w = x.shape[-1], octaves(n_freqs, x)
     ang = x.unsqueeze(-1) * w                                                  # (B, N, D, L), the layout of fourier_encode

@@ -6,6 +6,7 @@ runs `gpointnet train --preset cpu20 ... --out runs/NAME [extra flags]`, then `g
 --baselines --json` (100 samples of 512 points against the 100 test chairs, beside the training split and noise; when the config averages
 the weights (ema, the preset's default), also the run's online weights, written to runs/NAME/online.pt) and
 `gpointnet sample` for an 8-chair gallery, and writes nbs/results/NAME.json (+ NAME_samples.npy/.png with --gallery).
+A training that fails (e.g. diverges) writes nbs/results/failed/NAME.json instead: its command, commit, machine and error.
 Run it alone on the machine: the preset stops at a wall-clock budget, so other work means fewer updates.
 """
 import argparse, json, platform, subprocess, sys
@@ -26,11 +27,17 @@ keep = [] if "--ckpt-every" in a.train_flags else ["--ckpt-every", "100000"]   #
 cmds = [f"gpointnet train --preset cpu20 --data {a.data} --category chair --out {run} " + " ".join(a.train_flags + keep),
         f"gpointnet eval --ckpt {run}/model.pt --data {a.data} --baselines --json"]
 sample = f"gpointnet sample --ckpt {run}/model.pt --n 8 --n-points 512 --out {rel / (a.name + '_samples.png')}"
-def sh(cmd):
+def sh(cmd, record=False):
     r = subprocess.run([str(bin_ / cmd.split()[0])] + cmd.split()[1:], capture_output=True, text=True)
-    if r.returncode: sys.exit(f"{cmd}\nfailed with exit status {r.returncode}:\n{r.stderr[-3000:]}")   # keep the reason, not just the status
+    if r.returncode:
+        if record:   # a training that fails (e.g. diverges) is a result too: nbs/results/failed/NAME.json keeps why and how
+            (here / "failed").mkdir(exist_ok=True)
+            (here / "failed" / f"{a.name}.json").write_text(json.dumps(
+                {"command": "python nbs/results/cpu20_run.py " + " ".join(sys.argv[1:]), "commands": [cmd], "commit": git_commit(),
+                 "machine_info": machine_info(), "exit_status": r.returncode, "stderr_tail": r.stderr[-3000:]}, indent=1) + "\n")
+        sys.exit(f"{cmd}\nfailed with exit status {r.returncode}:\n{r.stderr[-3000:]}")   # keep the reason, not just the status
     return r.stdout
-sh(cmds[0].strip())
+sh(cmds[0].strip(), record=True)
 ev = json.loads(sh(cmds[1]))
 if a.gallery: sh(sample)
 r = json.loads((run / "run.json").read_text())
