@@ -26,6 +26,7 @@ run = Path("runs") / a.name
 keep = [] if "--ckpt-every" in a.train_flags else ["--ckpt-every", "100000"]   # the final checkpoint keeps the training state
 cmds = [f"gpointnet train --preset cpu20 --data {a.data} --category chair --out {run} " + " ".join(a.train_flags + keep),
         f"gpointnet eval --ckpt {run}/model.pt --data {a.data} --baselines --json"]
+this_command = "python nbs/results/cpu20_run.py " + " ".join(sys.argv[1:])   # what reproduces the result file
 sample = f"gpointnet sample --ckpt {run}/model.pt --n 8 --n-points 512 --out {rel / (a.name + '_samples.png')}"
 def sh(cmd, record=False):
     r = subprocess.run([str(bin_ / cmd.split()[0])] + cmd.split()[1:], capture_output=True, text=True)
@@ -33,7 +34,7 @@ def sh(cmd, record=False):
         if record:   # a training that fails (e.g. diverges) is a result too: nbs/results/failed/NAME.json keeps why and how
             (here / "failed").mkdir(exist_ok=True)
             (here / "failed" / f"{a.name}.json").write_text(json.dumps(
-                {"command": "python nbs/results/cpu20_run.py " + " ".join(sys.argv[1:]), "commands": [cmd], "commit": git_commit(),
+                {"command": this_command, "commands": [cmd], "commit": git_commit(),
                  "machine_info": machine_info(), "exit_status": r.returncode, "stderr_tail": r.stderr[-3000:]}, indent=1) + "\n")
         sys.exit(f"{cmd}\nfailed with exit status {r.returncode}:\n{r.stderr[-3000:]}")   # keep the reason, not just the status
     return r.stdout
@@ -52,7 +53,7 @@ if r["config"].get("ema"):  # the checkpoint holds the averaged weights; also sc
     ev_online = json.loads(sh(cmds[1].replace("model.pt", "online.pt")))
 mi = machine_info()   # the CPU's model and vector units: per-update times differ across machines
 cpu = mi["cpu"] if mi["cpu"] != "?" else platform.processor()
-out = {"commands": [c.strip() for c in cmds], "command": "python nbs/results/cpu20_run.py " + " ".join(sys.argv[1:]),
+out = {"commands": [c.strip() for c in cmds], "command": this_command,
        "commit": git_commit(), "machine_info": mi,
        "machine": f"{cpu}, {len(__import__('os').sched_getaffinity(0))} cores", "updates": r["updates"],
        "train_minutes": r["timings_s"]["train"] / 60, "per_update_s": r["timings_s"]["per_update"], "config": r["config"],
