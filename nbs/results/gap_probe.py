@@ -11,6 +11,8 @@ same way against the same 100 test chairs) and damages it in one way at a time, 
 With --ckpt it also draws 100 samples of that model (seed 0, the sampler of `gpointnet eval`) and records the statistics
 the damages are about (centroid spread, spread of per-axis log-std over clouds, the mean distance from a point to the
 nearest other point of its cloud) for the samples and for real chairs; every damaged set records that distance too.
+It then scores the model's samples of seeds 0, 1, 2 as drawn and with a noise-free finish of 2 drift-only steps (the
+sampler of `gpointnet eval --n-steps K+2 --quench 2`), against the same test chairs, with their point spacing.
 """
 import argparse, json, sys
 from pathlib import Path
@@ -56,11 +58,17 @@ for i, (kind, level) in enumerate(grid):
     print(kind, level, {k: round(ev[k], 4) for k in keys}, flush=True)
 out = {"command": "python nbs/results/gap_probe.py " + " ".join(sys.argv[1:]), "commit": git_commit(), "machine": machine_info(),
        "rows": rows, "real_train": stats(real), "real_test": stats(refs)}
-if a.ckpt:
+if a.ckpt:   # the model's samples: the statistics above, and whether a finish that removes the last noise moves the score
     from gpointnet_nb.generate import sample_clouds
     from gpointnet_nb.train import load_checkpoint
     net, cfg, _ = load_checkpoint(a.ckpt)
-    out["model"] = stats(sample_clouds(net, cfg, n=100, seed=0, n_points=512)) | {"ckpt": a.ckpt}
+    out["model_finish"] = []
+    for q in (0, 2):   # q drift-only steps after the model's own K noisy ones (`gpointnet eval --n-steps K+q --quench q`)
+        xs = [sample_clouds(net, cfg, n=100, seed=s, n_points=512, n_steps=cfg.n_steps + q, quench=q) for s in range(3)]
+        if q == 0: out["model"] = stats(xs[0]) | {"ckpt": a.ckpt}
+        out["model_finish"].append({"finish": q, "seeds": [0, 1, 2], "1-NNA-CD": [evaluate(x, refs)["1-NNA-CD"] for x in xs],
+                                    "nn_dist": [nn_dist(x) for x in xs]})
+        print("model, finish", q, out["model_finish"][-1], flush=True)
     run = Path(a.ckpt).with_name("run.json")
     out["checkpoint_run"] = json.loads(run.read_text())["config"] if run.exists() else None
 with atomic_path(a.out, suffix=".json") as tmp: tmp.write_text(json.dumps(out, indent=1) + "\n")
