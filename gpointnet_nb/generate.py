@@ -13,8 +13,8 @@ from .metrics import generation_metrics, pairwise
 from .speed import chain_model
 
 # %% auto #0
-__all__ = ['sample_clouds', 'diversity', 'evaluate', 'baselines', 'format_table', 'mean_of_draws', 'evaluate_checkpoint',
-           'eval_command', 'compare_schemes']
+__all__ = ['sample_clouds', 'diversity', 'point_spacing', 'evaluate', 'baselines', 'baseline_clouds', 'format_table',
+           'mean_of_draws', 'evaluate_checkpoint', 'eval_command', 'compare_schemes']
 
 # %% ../nbs/10_generation.ipynb #04f97e7a
 def sample_clouds(
@@ -51,8 +51,15 @@ def diversity(
     return _nearest_other(pairwise(clouds))
 
 def _nearest_other(d: Tensor) -> float:
-    "Mean over rows of the smallest off-diagonal entry of a square distance matrix."
-    return d.clone().fill_diagonal_(float("inf")).min(dim=1).values.mean().item()
+    "Mean over rows of the smallest off-diagonal entry of a square distance matrix (or of each of a batch of them)."
+    d = d.clone(); d.diagonal(dim1=-2, dim2=-1).fill_(float("inf"))
+    return d.amin(-1).mean().item()
+
+def point_spacing(
+    clouds: Tensor,   # clouds (M, N, 3)
+) -> float:           # mean distance from a point to the nearest other point of its own cloud
+    "How densely points sit: fuzz around a surface raises it, points gathered on few places lower it."
+    return _nearest_other(torch.cdist(clouds, clouds))
 
 def evaluate(
     samples,                   # generated clouds (G, N, 3)
@@ -75,10 +82,13 @@ def baselines(
     n_emd: int | None = 512,
 ) -> dict:                 # {"train split": scores, "noise": scores}, each as `evaluate` returns
     "The two reference points every generation score is read against, computed exactly like the model's."
+    return {k: evaluate(x, refs, emd, n_emd) for k, x in baseline_clouds(train, refs, ref_sigma, seed).items()}
+
+def baseline_clouds(train, refs, ref_sigma: float = 0.3, seed: int = 0) -> dict:
+    "The clouds `baselines` scores: {\"train split\": len(refs) seeded training clouds, \"noise\": N(0, σ²) clouds of refs' size}."
     g = torch.Generator().manual_seed(seed)
     real = train[torch.randperm(len(train), generator=g)[: len(refs)]]
-    noise = torch.randn(len(refs), refs.shape[1], 3, generator=g) * ref_sigma
-    return {"train split": evaluate(real, refs, emd, n_emd), "noise": evaluate(noise, refs, emd, n_emd)}
+    return {"train split": real, "noise": torch.randn(len(refs), refs.shape[1], 3, generator=g) * ref_sigma}
 
 def format_table(rows: dict, keys=("1-NNA-CD", "COV-CD", "MMD-CD", "diversity")) -> str:
     "A Markdown table of score dicts, one row per entry (fractions as %)."

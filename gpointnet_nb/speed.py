@@ -123,8 +123,8 @@ def _linear(h: Tensor, lin: nn.Linear, norm, mm) -> Tensor:
     return F.linear(h.to(mm), lin.weight.to(mm)).to(h.dtype) + lin.bias
 
 def _forward(net: EnergyPointNet, x: Tensor, mm=None):
-    "f(x), keeping what the backward pass needs; `mm`: matmul type of the per-point layers after the first."
-    h, saved = fourier_encode(x, net.fourier), []                 # the input of the first layer: x, or γ(x) (06)
+    "f from `x`, what the first layer reads (the clouds, or their encoding γ of 06), keeping what the backward pass needs; `mm`: matmul type of the per-point layers after the first."
+    h, saved = x, []
     for i, (lin, norm, slope) in enumerate(_plan(net.point_mlp)):   # the shared per-point MLP
         z = _linear(h, lin, norm, mm if i else None)           # (B, N, C_in) -> (B, N, C); x itself stays exact
         y, zhat, rstd = _norm_fwd(z, norm) if norm is not None else (z, None, None)
@@ -154,17 +154,18 @@ def _backward(net: EnergyPointNet, n: int, h: Tensor, pooled: Tensor, saved: lis
         else: da = (dz.to(mm) @ lin.weight.to(mm)).to(dz.dtype)
     return da
 
-def _encode_bwd(g: Tensor, x: Tensor, n_freqs: int) -> Tensor:
-    "∂f/∂x from ∂f/∂(x's encoding, 06): the part for x itself plus Σₖ ωₖ(∂f/∂sinₖ · cos ωₖx − ∂f/∂cosₖ · sin ωₖx), ωₖ = 2ᵏπ."
+def _encode_bwd(g: Tensor, enc: Tensor, n_freqs: int) -> Tensor:
+    "∂f/∂x from ∂f/∂γ and γ = `enc` (06): the part for x itself plus Σₖ ωₖ(∂f/∂sinₖ · cos ωₖx − ∂f/∂cosₖ · sin ωₖx), ωₖ = 2ᵏπ."
     if n_freqs == 0: return g
-    d, w = x.shape[-1], octaves(n_freqs, x)
-    ang = x.unsqueeze(-1) * w                                                  # (B, N, D, L), the layout of fourier_encode
-    g_sin, g_cos = (g[..., d * (1 + j * n_freqs):d * (1 + (j + 1) * n_freqs)].unflatten(-1, (d, n_freqs)) for j in (0, 1))
-    return g[..., :d] + ((g_sin * ang.cos() - g_cos * ang.sin()) * w).sum(-1)
+    d = enc.shape[-1] // (1 + 2 * n_freqs)
+    parts = lambda t: [t[..., d * (1 + j * n_freqs):d * (1 + (j + 1) * n_freqs)].unflatten(-1, (d, n_freqs)) for j in (0, 1)]
+    (g_sin, g_cos), (sin, cos) = parts(g), parts(enc)                          # (B, N, D, L), the layout of fourier_encode
+    return g[..., :d] + ((g_sin * cos - g_cos * sin) * octaves(n_freqs, enc)).sum(-1)
 
 def _fast(net: EnergyPointNet, x: Tensor, mm=None) -> tuple[Tensor, Tensor]:
-    f, kept = _forward(net, x, mm)
-    return f, _encode_bwd(_backward(net, x.shape[1], *kept, mm), x, net.fourier)
+    enc = fourier_encode(x, net.fourier)                      # x, or γ(x): its sines and cosines serve the backward pass too
+    f, kept = _forward(net, enc, mm)
+    return f, _encode_bwd(_backward(net, x.shape[1], *kept, mm), enc, net.fourier)
 
 # %% ../nbs/08a_speed.ipynb #e55ef82f
 _COMPILED: dict = {}

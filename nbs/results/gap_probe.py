@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 from gpointnet_nb.core import atomic_path, git_commit
 from gpointnet_nb.data import load_modelnet10
-from gpointnet_nb.generate import evaluate
+from gpointnet_nb.generate import baseline_clouds, evaluate, point_spacing
 from gpointnet_nb.speed import machine_info
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -28,8 +28,8 @@ p.add_argument("--ckpt", default=None, help="a chair checkpoint whose samples' s
 p.add_argument("--out", default=str(Path(__file__).with_name("gap_probe.json")))
 a = p.parse_args()
 refs = load_modelnet10(a.data, "chair", "test", n_points=512)[:100]          # as `gpointnet eval` (seed 0)
-train = load_modelnet10(a.data, "chair", "train", n_points=512, seed=1)      # as its --baselines (seed + 1) ...
-real = train[torch.randperm(len(train), generator=torch.Generator().manual_seed(0))[:100]]   # ... and its draw of 100
+train = load_modelnet10(a.data, "chair", "train", n_points=512, seed=1)      # as its --baselines (seed + 1)
+real = baseline_clouds(train, refs)["train split"]                           # the 100 training chairs it scores
 
 def damage(x, kind, level, g):
     if kind == "jitter": return x + level * torch.randn(x.shape, generator=g)
@@ -40,12 +40,9 @@ def damage(x, kind, level, g):
     if kind == "clump": return x[:, : x.shape[1] // int(level)].repeat_interleave(int(level), 1)
     raise ValueError(kind)
 
-def nn_dist(x):   # mean distance from a point to the nearest other point of its own cloud: fuzz raises it, clumps lower it
-    d = torch.cdist(x, x); d.diagonal(dim1=1, dim2=2).fill_(float("inf")); return d.amin(2).mean().item()
-
 def stats(x):
     ls = x.std(1).log()
-    return {"centroid_sd": x.mean(1).std(0).tolist(), "log_std_sd": ls.std(0).tolist(), "log_std_mean": ls.mean(0).tolist(), "nn_dist": nn_dist(x)}
+    return {"centroid_sd": x.mean(1).std(0).tolist(), "log_std_sd": ls.std(0).tolist(), "log_std_mean": ls.mean(0).tolist(), "nn_dist": point_spacing(x)}
 
 keys = ("1-NNA-CD", "COV-CD", "MMD-CD", "diversity")
 grid = [("none", 0)] + [("jitter", s) for s in (0.01, 0.02, 0.03, 0.04)] + [("shift", s) for s in (0.01, 0.02, 0.04)] \
@@ -54,7 +51,7 @@ rows = []
 for i, (kind, level) in enumerate(grid):
     x = real if kind == "none" else damage(real, kind, level, torch.Generator().manual_seed(100 + i))
     ev = evaluate(x, refs)
-    rows.append({"damage": kind, "level": level} | {k: ev[k] for k in keys} | {"nn_dist": nn_dist(x)})
+    rows.append({"damage": kind, "level": level} | {k: ev[k] for k in keys} | {"nn_dist": point_spacing(x)})
     print(kind, level, {k: round(ev[k], 4) for k in keys}, flush=True)
 out = {"command": "python nbs/results/gap_probe.py " + " ".join(sys.argv[1:]), "commit": git_commit(), "machine": machine_info(),
        "rows": rows, "real_train": stats(real), "real_test": stats(refs)}
@@ -67,7 +64,7 @@ if a.ckpt:   # the model's samples: the statistics above, and whether a finish t
         xs = [sample_clouds(net, cfg, n=100, seed=s, n_points=512, n_steps=cfg.n_steps + q, quench=q) for s in range(3)]
         if q == 0: out["model"] = stats(xs[0]) | {"ckpt": a.ckpt}
         out["model_finish"].append({"finish": q, "seeds": [0, 1, 2], "1-NNA-CD": [evaluate(x, refs)["1-NNA-CD"] for x in xs],
-                                    "nn_dist": [nn_dist(x) for x in xs]})
+                                    "nn_dist": [point_spacing(x) for x in xs]})
         print("model, finish", q, out["model_finish"][-1], flush=True)
     run = Path(a.ckpt).with_name("run.json")
     out["checkpoint_run"] = json.loads(run.read_text())["config"] if run.exists() else None
