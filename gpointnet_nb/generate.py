@@ -9,12 +9,12 @@ import torch
 from torch import nn, Tensor
 from .core import get_device, seed_everything
 from .langevin import langevin_sample
-from .metrics import generation_metrics, pairwise
+from .metrics import generation_metrics, nna_sides, pairwise
 from .speed import chain_model
 
 # %% auto #0
 __all__ = ['sample_clouds', 'diversity', 'point_spacing', 'evaluate', 'baselines', 'baseline_clouds', 'format_table',
-           'mean_of_draws', 'evaluate_checkpoint', 'eval_command', 'compare_schemes']
+           'local_thickness', 'mean_of_draws', 'evaluate_checkpoint', 'eval_command', 'compare_schemes']
 
 # %% ../nbs/10_generation.ipynb #04f97e7a
 def sample_clouds(
@@ -66,11 +66,13 @@ def evaluate(
     refs,                      # held-out real clouds (R, N, 3)
     emd: bool = False,         # also EMD-based scores (slow)
     n_emd: int | None = 512,
-) -> dict:                     # generation_metrics + "diversity" of the samples and of the references
+) -> dict:                     # generation_metrics + the two sides of 1-NNA-CD (`nna_sides`) + "diversity" of both sets
     "Scores of `samples` against `refs`, with the diversity of both sets beside them."
     m, mats = generation_metrics(samples, refs, emd=emd, n_emd=n_emd, return_matrices=True)
-    _, d_gg, d_rr = mats["cd"]                 # the within-set CD matrices, already computed for 1-NNA
-    return m | {"diversity": _nearest_other(d_gg), "diversity_refs": _nearest_other(d_rr), "n_samples": len(samples), "n_refs": len(refs)}
+    d_gr, d_gg, d_rr = mats["cd"]              # the CD matrices, already computed for 1-NNA
+    on_samples, on_refs = nna_sides(d_gg, d_rr, d_gr)
+    return m | {"1-NNA-CD on samples": on_samples, "1-NNA-CD on refs": on_refs, "diversity": _nearest_other(d_gg),
+                "diversity_refs": _nearest_other(d_rr), "n_samples": len(samples), "n_refs": len(refs)}
 
 # %% ../nbs/10_generation.ipynb #1cf85444
 def baselines(
@@ -95,6 +97,20 @@ def format_table(rows: dict, keys=("1-NNA-CD", "COV-CD", "MMD-CD", "diversity"))
     pct = lambda k, v: f"{100 * v:.1f} %" if k.startswith(("1-NNA", "COV")) else f"{v:.4f}"
     head = "| | " + " | ".join(keys) + " |\n|---|" + "---|" * len(keys) + "\n"
     return head + "".join(f"| {name} | " + " | ".join(pct(k, r[k]) for k in keys) + " |\n" for name, r in rows.items())
+
+# %% ../nbs/10_generation.ipynb #b615e6d4
+def local_thickness(
+    clouds: Tensor,   # clouds (M, N, 3)
+    k: int = 16,      # points of a neighbourhood, the point itself included
+) -> float:           # mean over all points of the smallest std of their k-neighbourhood along any direction
+    "How thick the surfaces of clouds are: 0 on planes and lines, about s for fuzz of std s around a surface."
+    if clouds.ndim != 3 or clouds.shape[-1] != 3: raise ValueError(f"expected clouds (M, N, 3), got shape {tuple(clouds.shape)}")
+    if not 3 <= k <= clouds.shape[1]: raise ValueError(f"k={k}: need 3 ≤ k ≤ N = {clouds.shape[1]} points per cloud")
+    x = clouds.double()
+    idx = torch.cdist(x, x).topk(k, largest=False).indices                    # (M, N, k)
+    nb = x[torch.arange(len(x))[:, None, None], idx]                           # (M, N, k, 3)
+    c = nb - nb.mean(2, keepdim=True)
+    return torch.linalg.eigvalsh(c.transpose(-1, -2) @ c / k)[..., 0].clamp_min(0).sqrt().mean().item()
 
 # %% ../nbs/10_generation.ipynb #67e641af
 def mean_of_draws(

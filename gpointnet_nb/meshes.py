@@ -13,7 +13,8 @@ from tqdm import tqdm
 from .core import atomic_path, open_regular, stale_temp_files
 
 # %% auto #0
-__all__ = ['MAX_OFF_BYTES', 'read_off', 'write_off', 'sample_surface', 'mesh_to_cloud', 'chamfer_distance', 'prepare_modelnet']
+__all__ = ['MAX_OFF_BYTES', 'read_off', 'write_off', 'sample_surface', 'mesh_to_cloud', 'chamfer_distance', 'chamfer_parts',
+           'prepare_modelnet']
 
 # %% ../nbs/04a_meshes.ipynb #32c0583c
 MAX_OFF_BYTES = 2**28  # 256 MiB; ModelNet's largest meshes are a few tens of MB
@@ -118,8 +119,13 @@ def mesh_to_cloud(vertices: np.ndarray, faces: np.ndarray, n_points: int = 2048,
 
 def chamfer_distance(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     "Squared-distance Chamfer distance between clouds (B, N, 3) and (B, M, 3) -> (B,)."
+    x_to_y, y_to_x = chamfer_parts(x, y)
+    return x_to_y + y_to_x
+
+def chamfer_parts(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    "The two directed halves of `chamfer_distance`: mean squared distance from each point of x to y, and of y to x, each (B,)."
     d = torch.cdist(x, y) ** 2                                  # (B, N, M)
-    return d.min(2).values.mean(1) + d.min(1).values.mean(1)
+    return d.min(2).values.mean(1), d.min(1).values.mean(1)
 
 # %% ../nbs/04a_meshes.ipynb #95e62459
 def _prepare_one(off: str, out: str, n_points: int, seed: int) -> str | None:

@@ -14,7 +14,7 @@ from scipy.spatial import cKDTree
 from .meshes import chamfer_distance
 
 # %% auto #0
-__all__ = ['emd', 'pairwise', 'jsd', 'generation_metrics', 'benchmark_metrics', 'emd_subsample_error']
+__all__ = ['emd', 'pairwise', 'nna_sides', 'jsd', 'generation_metrics', 'benchmark_metrics', 'emd_subsample_error']
 
 # %% ../nbs/09_metrics.ipynb #105c5f77
 def _emd_pair(x: np.ndarray, y: np.ndarray) -> float:
@@ -86,12 +86,25 @@ def _mmd_cov(d_gr: Tensor) -> tuple[float, float]:
     cov = d_gr.argmin(dim=1).unique().numel() / d_gr.shape[1]   # references that are some generated cloud's nearest
     return mmd, cov
 
-def _one_nna(d_gg: Tensor, d_rr: Tensor, d_gr: Tensor) -> float:
-    "Leave-one-out 1-NN accuracy on generated ∪ reference."
+def nna_sides(
+    d_gg: Tensor,   # (G, G) distances within the generated set
+    d_rr: Tensor,   # (R, R) distances within the reference set
+    d_gr: Tensor,   # (G, R) generated × reference
+) -> tuple[float, float]:  # (accuracy on the generated clouds, accuracy on the reference clouds)
+    "The two halves of 1-NNA: how often a generated (a reference) cloud's nearest other cloud is of its own set."
+    right = _nna_right(d_gg, d_rr, d_gr)
+    return right[: len(d_gg)].mean().item(), right[len(d_gg):].mean().item()
+
+def _nna_right(d_gg: Tensor, d_rr: Tensor, d_gr: Tensor) -> Tensor:
+    "1.0 for each cloud of generated ∪ reference (in that order) whose nearest other cloud is of its own set, else 0.0."
     m = torch.cat([torch.cat([d_gg, d_gr], 1), torch.cat([d_gr.T, d_rr], 1)], 0).clone()   # (G+R, G+R)
     m.fill_diagonal_(float("inf"))                                                      # leave one out
     label = torch.cat([torch.zeros(len(d_gg)), torch.ones(len(d_rr))])
-    return (label[m.argmin(dim=1)] == label).double().mean().item()
+    return (label[m.argmin(dim=1)] == label).double()
+
+def _one_nna(d_gg: Tensor, d_rr: Tensor, d_gr: Tensor) -> float:
+    "Leave-one-out 1-NN accuracy on generated ∪ reference."
+    return _nna_right(d_gg, d_rr, d_gr).mean().item()
 
 # %% ../nbs/09_metrics.ipynb #938166fa
 def jsd(
