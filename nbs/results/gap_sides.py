@@ -6,8 +6,9 @@ Everything is scored like `gpointnet eval` (100 clouds of 512 points against the
 baseline is the same 100 training chairs as its --baselines) and sampled like it (the fp32 autograd chain). It records:
   sides      the two halves of 1-NNA-CD (`nna_sides`) for the model's samples of seeds 0, 1, 2 and for real training chairs
   halves     for each cloud, the two directed halves of Chamfer (`chamfer_parts`) to its nearest test chair, averaged
+             (their sum is the CD to that chair), for real training chairs and the samples of seed 0
   thickness  `local_thickness` of real training chairs, of them jittered by 0.02 and 0.04, of the samples (seed 0)
-  finish     the same halves and thickness for the samples of seed 0 with a noise-free finish of 2 drift-only steps
+  finish     all of these for the samples of seed 0 with a noise-free finish of 2 drift-only steps
   mix        with --mix-ckpt, 1-NNA-CD of 50 samples of each model together against each model's 100 alone (seeds 0, 1, 2)
 and draws six samples beside their nearest training chairs (of all 889), seen from the side, into gap_sides.png.
 """
@@ -46,16 +47,18 @@ def halves(x):
     return {"to_chair": to_chair.mean().item(), "from_chair": from_chair.mean().item(), "thickness": local_thickness(x)}
 
 def sides(x):
+    "1-NNA-CD, its two sides, and the diversity of x (mean CD from a cloud of x to its nearest other cloud of x)."
     m = evaluate(x, refs)
-    return {k: m[k] for k in ("1-NNA-CD", "1-NNA-CD on samples", "1-NNA-CD on refs")}
+    return {k: m[k] for k in ("1-NNA-CD", "1-NNA-CD on samples", "1-NNA-CD on refs", "diversity")}
 
 g = torch.Generator().manual_seed(0)
 out = {"real": sides(real) | halves(real),
        "real_jitter": {s: {"thickness": local_thickness(real + s * torch.randn(real.shape, generator=g))} for s in (0.02, 0.04)},
        "model": {"ckpt": a.ckpt, "rows": [{"seed": s} | sides(draw(a.ckpt, s)) for s in SEEDS]}}
 x0 = draw(a.ckpt, 0)
-out["model"]["seed0"] = halves(x0)
-out["model"]["finish2_seed0"] = halves(draw(a.ckpt, 0, n_steps=load_checkpoint(a.ckpt)[1].n_steps + 2, quench=2))
+out["model"]["seed0"] = sides(x0) | halves(x0)
+x0f = draw(a.ckpt, 0, n_steps=load_checkpoint(a.ckpt)[1].n_steps + 2, quench=2)
+out["model"]["finish2_seed0"] = sides(x0f) | halves(x0f)
 if a.mix_ckpt:
     rows = []
     for s in SEEDS:
