@@ -127,6 +127,7 @@ def _train_parser(sub):
                       ("n-steps", positive_int), ("seed", seed_int), ("lr", in_range(float, gt=0, le=1.0)),
                       ("lr-decay", in_range(float, gt=0, le=1.0)), ("step-size", positive_float),
                       ("energy-reg", in_range(float, ge=0)), ("ema", in_range(float, ge=0, lt=1)), ("quench", in_range(int, ge=0)),
+                      ("start-affine", in_range(float, ge=0)),
                       ("device", device_arg)]:
         t.add_argument(f"--{flag}", type=typ, default=None)
     for part, mlp in (("point", "per-point MLP h"), ("global", "global MLP g")):  # the size of the network
@@ -275,7 +276,7 @@ def train_command(a: argparse.Namespace) -> Path:
     t0, out = time.perf_counter(), Path(a.out)
     cfg = preset_config(a.preset, _native_bf16(a), n_iters=a.n_iters, max_minutes=a.max_minutes, batch_size=a.batch_size, n_points=a.n_points, n_steps=a.n_steps,
                         seed=a.seed, lr=a.lr, step_size=a.step_size, device=a.device, precision=a.precision, compile=a.compile,
-                        chain=a.chain, energy_reg=a.energy_reg, lr_decay=a.lr_decay, lr_schedule=a.lr_schedule, ema=a.ema, quench=a.quench,
+                        chain=a.chain, energy_reg=a.energy_reg, lr_decay=a.lr_decay, lr_schedule=a.lr_schedule, ema=a.ema, quench=a.quench, start_affine=a.start_affine,
                         point_widths=a.point_widths, global_widths=a.global_widths, act=a.act, fourier=a.fourier)
     stage = _staging_dir(out)  # before any work: an unwritable --out fails now, not after training
     try:

@@ -11,6 +11,7 @@ from .core import get_device, seed_everything
 from .langevin import langevin_sample
 from .metrics import generation_metrics, nna_sides, pairwise
 from .speed import chain_model
+from .train import start_noise
 
 # %% auto #0
 __all__ = ['sample_clouds', 'diversity', 'point_spacing', 'evaluate', 'baselines', 'baseline_clouds', 'format_table',
@@ -29,12 +30,12 @@ def sample_clouds(
     chain: str = "autograd",      # how ∇f is computed: "autograd" (the reference), "fast" or "fast-bf16" (08a_speed)
     quench: int | None = None,    # the chain's last this many steps add no noise (default: cfg.quench, as trained)
 ) -> Tensor:                      # (n, N, 3) float32 on the CPU
-    "Short-run samples M_θ(Z) from seeded noise Z ~ N(0, σ²I), as the model was trained to produce them."
+    "Short-run samples M_θ(Z) from seeded noise Z ~ N(0, σ²I) (or the start the model was trained with), as it was trained to produce them."
     if n < 1: raise ValueError(f"n must be at least 1, got {n}")
     device = get_device(device) if device is not None else next(net.parameters()).device
     model = chain_model(net.to(device), chain)   # an unknown chain fails here, before any sampling
     seed_everything(seed)
-    x0 = torch.randn(n, n_points or cfg.n_points, 3, device=device) * cfg.ref_sigma
+    x0 = start_noise((n, n_points or cfg.n_points, 3), cfg, device=device)   # σε, or its per-cloud affine map (start_affine, 08)
     precision = getattr(cfg, "precision", "bf16" if getattr(cfg, "amp", False) else "fp32")
     if chain != "autograd": precision = "fp32"   # the fast paths set their own matmul types, so no autocast around them
     K = n_steps or cfg.n_steps

@@ -21,9 +21,9 @@ from .langevin import langevin_sample, score_and_grad
 _log = logging.getLogger(__name__)  # one line per event (compile fallback, divergence rollback) on stderr
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'TrainConfig', 'config_from_dict', 'build_model', 'check_model', 'ReplayBuffer', 'chain_starts',
-           'train_step', 'TrainingDiverged', 'is_main_process', 'fit', 'save_checkpoint', 'MissingKeyError',
-           'CheckpointExtra', 'load_checkpoint']
+__all__ = ['CKPT_FORMAT', 'TrainConfig', 'config_from_dict', 'build_model', 'check_model', 'ReplayBuffer', 'start_noise',
+           'chain_starts', 'train_step', 'TrainingDiverged', 'is_main_process', 'fit', 'save_checkpoint',
+           'MissingKeyError', 'CheckpointExtra', 'load_checkpoint']
 
 # %% ../nbs/08_training.ipynb #7c1e5a20
 _CHOICES = {"precision": ("fp32", "bf16"), "chain": ("autograd", "fast", "fast-bf16"), "init": ("noise", "persistent", "data"), "pool": ("mean", "max"),
@@ -47,7 +47,7 @@ def _check_config(cfg) -> None:
     if not cfg.point_widths: raise bad("point_widths", "the per-point MLP needs at least one layer")
     if cfg.max_minutes is not None and (isinstance(cfg.max_minutes, bool) or not isinstance(cfg.max_minutes, (int, float))
                                         or not cfg.max_minutes > 0): raise bad("max_minutes", "expected None or a number > 0")
-    for name in _POSITIVE + ("step_size", "reinit_prob", "lr_backoff", "energy_reg", "ema"):
+    for name in _POSITIVE + ("step_size", "reinit_prob", "lr_backoff", "energy_reg", "ema", "start_affine"):
         v = getattr(cfg, name)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 or (v == 0 and name in _POSITIVE):
             raise bad(name, "expected a finite number" + (" > 0" if name in _POSITIVE else " ≥ 0"))
@@ -73,6 +73,7 @@ class TrainConfig:
     n_steps: int = 64               # K, Langevin steps per synthesis
     step_size: float = 0.01         # δ
     ref_sigma: float = 0.3          # σ of the reference Gaussian (and of the chain's starting noise)
+    start_affine: float = 0.0       # a: short-run chains start from σε(I + A)ᵀ, A a 3×3 matrix of N(0, a²) entries per cloud (0: σε, p0 itself)
     clip: float | None = 1.0        # coordinate clamp in the chain
     point_widths: tuple = (64, 64, 128, 256, 1024)  # per-point MLP widths
     global_widths: tuple = (512, 256, 128, 64)      # global MLP widths
@@ -170,6 +171,20 @@ class ReplayBuffer:
         self.x[self.idx] = x_syn[: len(self.idx)].detach()
         self.count = max(self.count, self._after)
 
+# %% ../nbs/08_training.ipynb #6b3b4dbb
+def start_noise(
+    shape,                                    # (B, N, 3)
+    cfg: TrainConfig,                         # `ref_sigma` and `start_affine` matter here
+    generator: torch.Generator | None = None, # None: the global RNG
+    device=None, dtype=None,
+) -> Tensor:                                  # starting clouds (B, N, 3)
+    "Short-run chains' starts: σε with ε ~ N(0, I); with start_affine = a > 0 each cloud is then mapped by its own I + A."
+    z = torch.randn(shape, generator=generator, device=device, dtype=dtype) * cfg.ref_sigma
+    a = getattr(cfg, "start_affine", 0.0)
+    if a == 0: return z                                              # draws exactly what σ·randn draws: old runs reproduce
+    A = torch.randn(shape[0], 3, 3, generator=generator, device=device, dtype=dtype) * a
+    return z @ (torch.eye(3, device=device, dtype=dtype) + A).transpose(-1, -2)
+
 # %% ../nbs/08_training.ipynb #6f3a1d88
 def _buffer_state(self: ReplayBuffer) -> dict:
     "The stored chains (on the CPU) and how many there are."
@@ -193,8 +208,8 @@ def chain_starts(
 ) -> Tensor:                                  # chain starts, (B, N, 3)
     "Where the Langevin chains of one update start, per `cfg.init`: noise, the replay buffer, or the data batch."
     if cfg.init == "data": return x_real.clone()                     # contrastive divergence
-    noise = torch.randn(x_real.shape, generator=generator, device=x_real.device, dtype=x_real.dtype) * cfg.ref_sigma
-    if cfg.init == "noise": return noise                             # short-run from N(0, σ² I)
+    noise = start_noise(x_real.shape, cfg, generator, x_real.device, x_real.dtype)
+    if cfg.init == "noise": return noise                             # short-run from N(0, σ² I) (or its affine mix, below)
     if buffer is None: raise ValueError("init='persistent' needs a ReplayBuffer")
     return buffer.starts(noise, generator)
 
