@@ -14,7 +14,7 @@ from .speed import chain_model
 from .train import start_noise
 
 # %% auto #0
-__all__ = ['sample_clouds', 'diversity', 'point_spacing', 'evaluate', 'baselines', 'baseline_clouds', 'format_table',
+__all__ = ['EVAL_KEYS', 'sample_clouds', 'diversity', 'point_spacing', 'evaluate', 'baselines', 'baseline_clouds', 'format_table',
            'local_thickness', 'mean_of_draws', 'evaluate_checkpoint', 'eval_command', 'compare_schemes']
 
 # %% ../nbs/10_generation.ipynb #04f97e7a
@@ -93,6 +93,8 @@ def baseline_clouds(train, refs, ref_sigma: float = 0.3, seed: int = 0) -> dict:
     real = train[torch.randperm(len(train), generator=g)[: len(refs)]]
     return {"train split": real, "noise": torch.randn(len(refs), refs.shape[1], 3, generator=g) * ref_sigma}
 
+EVAL_KEYS = ("1-NNA-CD", "1-NNA-CD on samples", "1-NNA-CD on refs", "COV-CD", "MMD-CD", "diversity")   # the columns of `gpointnet eval`'s table
+
 def format_table(rows: dict, keys=("1-NNA-CD", "COV-CD", "MMD-CD", "diversity")) -> str:
     "A Markdown table of score dicts, one row per entry (fractions as %)."
     pct = lambda k, v: f"{100 * v:.1f} %" if k.startswith(("1-NNA", "COV")) else f"{v:.4f}"
@@ -168,7 +170,7 @@ def eval_command(a) -> str:
     if a.json: return json.dumps(r, indent=2)
     rows = {(f"model, mean of {a.repeats} draws" if k == "model" and a.repeats > 1 else "std over draws" if k == "model_std" else k): v
             for k, v in r.items() if k not in ("protocol", "model_draws")}
-    return format_table(rows) + f"\n{r['protocol']}"
+    return format_table(rows, EVAL_KEYS) + f"\n{r['protocol']}"
 
 # %% ../nbs/10_generation.ipynb #b46da2e9
 def compare_schemes(
