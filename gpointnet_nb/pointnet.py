@@ -66,12 +66,14 @@ class EnergyPointNet(nn.Module):
                  norm: bool = True,                     # PointNorm in the per-point layers after the first
                  norm_first: bool = False,              # also normalise the first layer (with fourier=0: f blind to position and size)
                  act: str = "relu",                     # "relu", "leaky_relu", "elu" or "silu"
-                 fourier: int = 0):                     # L: read γ(x), L octaves of sines and cosines (0: raw coordinates)
+                 fourier: int = 0,                      # L: read γ(x), L octaves of sines and cosines (0: raw coordinates)
+                 centre: bool = False):                 # g reads the pooled features minus a running centre, the buffer `feat_centre` (08 sets it)
         super().__init__()
         if isinstance(fourier, bool) or not isinstance(fourier, int) or fourier < 0:
             raise ValueError(f"fourier={fourier!r}: expected an integer ≥ 0 (octaves of the encoding)")
         if pool not in ("mean", "max"): raise ValueError(f"unknown pool {pool!r}: choose 'mean' or 'max'")
-        self.pool, self.extensive, self.in_dim, self.fourier = pool, extensive, in_dim, fourier
+        self.pool, self.extensive, self.in_dim, self.fourier, self.centre = pool, extensive, in_dim, fourier, centre
+        if centre: self.register_buffer("feat_centre", torch.full((point_widths[-1],), float("nan")))   # NaN: not set yet
         self.point_mlp = nn.Sequential(*_mlp_layers(point_widths, in_dim * (1 + 2 * fourier), act, (0 if norm_first else 1) if norm else None))
         self.global_mlp = nn.Sequential(*_mlp_layers(global_widths, point_widths[-1], act, None),
                                         nn.Linear(global_widths[-1] if global_widths else point_widths[-1], 1))
@@ -89,9 +91,13 @@ def _features(self: EnergyPointNet, x: Tensor) -> Tensor:
     h = h.to(torch.promote_types(h.dtype, torch.float32))   # pool in ≥ float32, also under bf16 autocast
     return h.mean(dim=1) if self.pool == "mean" else h.amax(dim=1)  # (B, N, C) -> (B, C)
 
+def _global_input(self: EnergyPointNet, feats: Tensor) -> Tensor:
+    "What g reads: the pooled features, minus `feat_centre` with `centre` (a centre not set yet, NaN, counts as 0)."
+    return feats - self.feat_centre.nan_to_num(0.0) if self.centre else feats
+
 def _forward(self: EnergyPointNet, x: Tensor) -> Tensor:
     "The score f(X) of clouds `x` (B, N, 3) -> (B,)."
-    feats = self.features(x)
+    feats = self.global_input(self.features(x))
     with torch.autocast(x.device.type, enabled=False):     # cheap per-cloud MLP: keep f in float32
         f = self.global_mlp(feats).squeeze(-1)             # (B, C) -> (B,)
     return f * x.shape[1] if self.extensive else f
@@ -101,6 +107,7 @@ def _energy(self: EnergyPointNet, x: Tensor) -> Tensor:
     return -self(x)
 
 EnergyPointNet.encode, EnergyPointNet.features, EnergyPointNet.forward, EnergyPointNet.energy = _encode, _features, _forward, _energy
+EnergyPointNet.global_input = _global_input
 
 # %% ../nbs/06_pointnet.ipynb #6dc77aed
 def count_parameters(net: nn.Module) -> int:

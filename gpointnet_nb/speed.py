@@ -130,7 +130,7 @@ def _forward(net: EnergyPointNet, x: Tensor, mm=None):
         y, zhat, rstd = _norm_fwd(z, norm) if norm is not None else (z, None, None)
         saved.append((y, zhat, rstd)); h = _act(y, slope)
     pooled = h.mean(1) if net.pool == "mean" else h.amax(1)    # (B, N, C) -> (B, C)
-    g, pre = pooled, []
+    g, pre = net.global_input(pooled), []                       # pooled minus the centre, with `centre` (06)
     for lin, _, slope in _plan(net.global_mlp):                # the small global MLP, keeping pre-activations
         y = F.linear(g, lin.weight, lin.bias); pre.append(y)
         g = y if slope is None else _act(y, slope)

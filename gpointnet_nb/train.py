@@ -21,13 +21,13 @@ from .langevin import langevin_sample, score_and_grad
 _log = logging.getLogger(__name__)  # one line per event (compile fallback, divergence rollback) on stderr
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'TrainConfig', 'config_from_dict', 'build_model', 'check_model', 'ReplayBuffer', 'start_noise',
-           'chain_starts', 'train_step', 'TrainingDiverged', 'is_main_process', 'fit', 'save_checkpoint',
+__all__ = ['CENTRE_MOMENTUM', 'CKPT_FORMAT', 'TrainConfig', 'config_from_dict', 'build_model', 'check_model', 'ReplayBuffer',
+           'start_noise', 'chain_starts', 'train_step', 'TrainingDiverged', 'is_main_process', 'fit', 'save_checkpoint',
            'MissingKeyError', 'CheckpointExtra', 'load_checkpoint']
 
 # %% ../nbs/08_training.ipynb #7c1e5a20
 _CHOICES = {"precision": ("fp32", "bf16"), "chain": ("autograd", "fast", "fast-bf16"), "init": ("noise", "persistent", "data"), "pool": ("mean", "max"),
-            "lr_schedule": ("step", "cosine")}
+            "lr_schedule": ("step", "cosine"), "centre": (False, True)}
 _MIN_INT = {"n_points": 1, "batch_size": 1, "in_dim": 1, "lr_decay_every": 1, "buffer_size": 1, "fourier": 0,
             "n_iters": 0, "n_steps": 0, "max_recoveries": 0, "quench": 0}
 _POSITIVE = ("lr", "ref_sigma", "max_spread", "max_f", "lr_decay")
@@ -84,6 +84,7 @@ class TrainConfig:
     norm_first: bool = False        # also in the first layer
     act: str = "relu"               # activation of both MLPs
     fourier: int = 0                # L: the per-point MLP reads γ(x), sines and cosines of L octaves of each coordinate (06; 0: x)
+    centre: bool = False            # g reads the pooled features minus a running mean of the data's (06; kept by train_step)
     seed: int = 666                 # seed of initialisation, batches and chains
     device: str | None = None       # None: CUDA if available, else CPU
     precision: str = "fp32"         # "fp32", or "bf16": bfloat16 autocast of the network in chain and update
@@ -120,7 +121,8 @@ def config_from_dict(d: dict) -> TrainConfig:
 def build_model(cfg: TrainConfig) -> EnergyPointNet:
     "The score network that `cfg` describes, exactly (on the default device: the CPU unless told otherwise)."
     return EnergyPointNet(cfg.point_widths, cfg.global_widths, in_dim=cfg.in_dim, pool=cfg.pool,
-                          extensive=cfg.extensive, norm=cfg.norm, norm_first=cfg.norm_first, act=cfg.act, fourier=cfg.fourier)
+                          extensive=cfg.extensive, norm=cfg.norm, norm_first=cfg.norm_first, act=cfg.act, fourier=cfg.fourier,
+                          centre=cfg.centre)
 
 # %% ../nbs/08_training.ipynb #5d8e9f13
 def _unwrap(net: nn.Module) -> nn.Module:
@@ -133,7 +135,7 @@ def _architecture(net: nn.Module) -> dict:
     "What defines a network's function besides its weights: options, layer types, parameter shapes."
     net = _unwrap(net)
     layer = lambda m: type(m).__name__ + (f"({m.negative_slope:g})" if hasattr(m, "negative_slope") else "")
-    return {"options": {k: getattr(net, k, None) for k in ("pool", "extensive")},
+    return {"options": {k: getattr(net, k, None) for k in ("pool", "extensive", "centre")},
             "layers": [f"{n}: {layer(m)}" for n, m in net.named_modules() if n],
             "shapes": {k: tuple(v.shape) for k, v in net.state_dict().items()}}
 
@@ -229,6 +231,7 @@ def train_step(
 ) -> dict:                        # {"loss", "f_real", "f_syn", "spread", "finite"}: floats (averaged over processes), bool
     "One analysis-by-synthesis update: Langevin synthesis, then an Adam step on mean f(syn) − mean f(real) (+ eq. (3) if energy_reg) if finite."
     x0 = chain_starts(x_real, cfg, buffer, generator)     # global batch: the same draws on every process
+    if cfg.centre: _move_centre(_unwrap(net), x_real)     # before the chain: chain and update see one f
     x_real, x0 = _shard(x_real), _shard(x0)               # this process's share (all of it without torchrun)
     with frozen(net):
         x_syn = langevin_sample(net if chain_net is None else chain_net, x0, cfg.n_steps, cfg.step_size, cfg.ref_sigma, cfg.clip,
@@ -247,6 +250,17 @@ def train_step(
     m["finite"] = m["finite"] == 1.0
     if m["finite"]: opt.step()
     return m
+
+# %% ../nbs/08_training.ipynb #c273e4ab
+CENTRE_MOMENTUM = 0.99   # the running centre of `centre` (06) averages the data's pooled features over about 100 updates
+
+@torch.no_grad()
+def _move_centre(net: nn.Module, x_real: Tensor) -> None:
+    "Set `feat_centre` to the data batch's mean pooled features (first update), then keep a running mean of them."
+    m = net.features(x_real).float().mean(0)   # the global batch: the same on every process
+    c = net.feat_centre
+    if c.isnan().any(): c.copy_(m)
+    else: c.lerp_(m, 1 - CENTRE_MOMENTUM)
 
 # %% ../nbs/08_training.ipynb #dca05922
 def _batches(data: Tensor, cfg: TrainConfig, generator: torch.Generator, device: torch.device):
@@ -313,7 +327,7 @@ class _Run:
         self.sched = torch.optim.lr_scheduler.StepLR(self.opt, step_size=cfg.lr_decay_every,   # "cosine": `_anneal` sets lr
                                                      gamma=cfg.lr_decay if cfg.lr_schedule == "step" else 1.0)
         self.buffer = ReplayBuffer(cfg.buffer_size, cfg.reinit_prob) if cfg.init == "persistent" else None
-        self.ema = AveragedModel(_unwrap(self.net), multi_avg_fn=get_ema_multi_avg_fn(cfg.ema)) if cfg.ema else None  # w̄
+        self.ema = AveragedModel(_unwrap(self.net), multi_avg_fn=get_ema_multi_avg_fn(cfg.ema), use_buffers=True) if cfg.ema else None  # w̄
         self.data_gen = torch.Generator().manual_seed(cfg.seed)              # batches (the data stay on the CPU)
         self.chain_gen = torch.Generator(device).manual_seed(cfg.seed)       # chain starts, on the device
         self.hist = {k: [] for k in ("loss", "f_real", "f_syn", "spread", "lr", "seconds")}
