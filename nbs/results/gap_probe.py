@@ -18,18 +18,16 @@ import argparse, json, sys
 from pathlib import Path
 import torch
 from gpointnet_nb.core import atomic_path, git_commit
-from gpointnet_nb.data import load_modelnet10
-from gpointnet_nb.generate import baseline_clouds, evaluate, point_spacing
+from gpointnet_nb.generate import evaluate, point_spacing
 from gpointnet_nb.speed import machine_info
+from protocol import eval_chairs                                             # nbs/results/protocol.py
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
 p.add_argument("--ckpt", default=None, help="a chair checkpoint whose samples' statistics to record beside the real chairs'")
 p.add_argument("--out", default=str(Path(__file__).with_name("gap_probe.json")))
 a = p.parse_args()
-refs = load_modelnet10(a.data, "chair", "test", n_points=512)[:100]          # as `gpointnet eval` (seed 0)
-train = load_modelnet10(a.data, "chair", "train", n_points=512, seed=1)      # as its --baselines (seed + 1)
-real = baseline_clouds(train, refs)["train split"]                           # the 100 training chairs it scores
+refs, train, real = eval_chairs(a.data)                                      # the chairs of `gpointnet eval --baselines`
 
 def damage(x, kind, level, g):
     if kind == "jitter": return x + level * torch.randn(x.shape, generator=g)

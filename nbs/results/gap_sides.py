@@ -18,12 +18,12 @@ import matplotlib; matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import torch
 from gpointnet_nb.core import atomic_path, git_commit
-from gpointnet_nb.data import load_modelnet10
-from gpointnet_nb.generate import baseline_clouds, evaluate, local_thickness, sample_clouds
+from gpointnet_nb.generate import evaluate, local_thickness, sample_clouds
 from gpointnet_nb.meshes import chamfer_parts
 from gpointnet_nb.metrics import pairwise
 from gpointnet_nb.speed import machine_info
 from gpointnet_nb.train import load_checkpoint
+from protocol import eval_chairs                                             # nbs/results/protocol.py
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
@@ -31,9 +31,7 @@ p.add_argument("--ckpt", required=True, help="the chair checkpoint whose samples
 p.add_argument("--mix-ckpt", default=None, help="a second chair checkpoint to mix half and half with the first")
 p.add_argument("--out", default=str(Path(__file__).with_name("gap_sides.json")))
 a = p.parse_args()
-refs = load_modelnet10(a.data, "chair", "test", n_points=512)[:100]          # as `gpointnet eval` (seed 0)
-train = load_modelnet10(a.data, "chair", "train", n_points=512, seed=1)      # as its --baselines (seed + 1)
-real = baseline_clouds(train, refs)["train split"]                           # the 100 training chairs it scores
+refs, train, real = eval_chairs(a.data)                                      # the chairs of `gpointnet eval --baselines`
 SEEDS = (0, 1, 2)
 
 def draw(ckpt, seed, **kw):

@@ -1,0 +1,9 @@
+"""What the scripts of nbs/results/ share (imported by them, not run): the chair sets that `gpointnet eval` scores against."""
+from gpointnet_nb.data import load_modelnet10
+from gpointnet_nb.generate import baseline_clouds
+
+def eval_chairs(data: str):
+    "(refs, train, real): the 100 test chairs of 512 points `gpointnet eval` scores against (seed 0), the training chairs its --baselines draw from (seed + 1), and the 100 of them it scores."
+    refs = load_modelnet10(data, "chair", "test", n_points=512)[:100]
+    train = load_modelnet10(data, "chair", "train", n_points=512, seed=1)
+    return refs, train, baseline_clouds(train, refs)["train split"]
