@@ -211,7 +211,7 @@ def chain_starts(
     "Where the Langevin chains of one update start, per `cfg.init`: noise, the replay buffer, or the data batch."
     if cfg.init == "data": return x_real.clone()                     # contrastive divergence
     noise = start_noise(x_real.shape, cfg, generator, x_real.device, x_real.dtype)
-    if cfg.init == "noise": return noise                             # short-run from N(0, σ² I) (or its affine mix, below)
+    if cfg.init == "noise": return noise                             # short-run from N(0, σ² I) (or its per-cloud affine map: start_noise)
     if buffer is None: raise ValueError("init='persistent' needs a ReplayBuffer")
     return buffer.starts(noise, generator)
 
