@@ -34,8 +34,10 @@ a = p.parse_args()
 refs, train, real = eval_chairs(a.data)                                      # the chairs of `gpointnet eval --baselines`
 SEEDS = (0, 1, 2)
 
+MODELS = {ck: load_checkpoint(ck)[:2] for ck in (a.ckpt, a.mix_ckpt) if ck}     # (net, cfg), each loaded once
+
 def draw(ckpt, seed, **kw):
-    net, cfg, _ = load_checkpoint(ckpt)
+    net, cfg = MODELS[ckpt]
     return sample_clouds(net, cfg, n=100, seed=seed, n_points=512, **kw)
 
 def halves(x):
@@ -50,18 +52,20 @@ def sides(x):
     return {k: m[k] for k in ("1-NNA-CD", "1-NNA-CD on samples", "1-NNA-CD on refs", "diversity")}
 
 g = torch.Generator().manual_seed(0)
+xs = {s: draw(a.ckpt, s) for s in SEEDS}                                     # each seed's samples, drawn once
+model_sides = {s: sides(x) for s, x in xs.items()}
 out = {"real": sides(real) | halves(real),
        "real_jitter": {s: {"thickness": local_thickness(real + s * torch.randn(real.shape, generator=g))} for s in (0.02, 0.04)},
-       "model": {"ckpt": a.ckpt, "rows": [{"seed": s} | sides(draw(a.ckpt, s)) for s in SEEDS]}}
-x0 = draw(a.ckpt, 0)
-out["model"]["seed0"] = sides(x0) | halves(x0)
-x0f = draw(a.ckpt, 0, n_steps=load_checkpoint(a.ckpt)[1].n_steps + 2, quench=2)
+       "model": {"ckpt": a.ckpt, "rows": [{"seed": s} | model_sides[s] for s in SEEDS]}}
+x0 = xs[0]
+out["model"]["seed0"] = model_sides[0] | halves(x0)
+x0f = draw(a.ckpt, 0, n_steps=MODELS[a.ckpt][1].n_steps + 2, quench=2)
 out["model"]["finish2_seed0"] = sides(x0f) | halves(x0f)
 if a.mix_ckpt:
     rows = []
     for s in SEEDS:
-        x, y = draw(a.ckpt, s), draw(a.mix_ckpt, s)
-        rows.append({"seed": s, "first": evaluate(x, refs)["1-NNA-CD"], "second": evaluate(y, refs)["1-NNA-CD"],
+        x, y = xs[s], draw(a.mix_ckpt, s)
+        rows.append({"seed": s, "first": model_sides[s]["1-NNA-CD"], "second": evaluate(y, refs)["1-NNA-CD"],
                      "half_and_half": evaluate(torch.cat([x[:50], y[50:]]), refs)["1-NNA-CD"]})
     out["mix"] = {"ckpt": a.mix_ckpt, "rows": rows}
 

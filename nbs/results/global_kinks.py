@@ -15,17 +15,17 @@ from pathlib import Path
 import torch
 from torch import nn
 from gpointnet_nb.core import atomic_path, git_commit
-from gpointnet_nb.data import load_modelnet10
 from gpointnet_nb.generate import sample_clouds
 from gpointnet_nb.speed import machine_info
 from gpointnet_nb.train import load_checkpoint, start_noise
+from protocol import eval_refs                                               # nbs/results/protocol.py
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
 p.add_argument("--ckpts", nargs="+", required=True, help="chair checkpoints")
 p.add_argument("--out", default=str(Path(__file__).with_name("global_kinks.json")))
 a = p.parse_args()
-refs = load_modelnet10(a.data, "chair", "test", n_points=512)[:100]          # as `gpointnet eval` (seed 0)
+refs = eval_refs(a.data)                                                     # the test chairs of `gpointnet eval`
 rows = []
 for ck in a.ckpts:
     net, cfg, _ = load_checkpoint(ck)
@@ -39,7 +39,7 @@ for ck in a.ckpts:
                 on = (h > 0).float().mean(0)
                 layers.append({"units": h.shape[1], "units_that_bend": int(((on > 0) & (on < 1)).sum()),
                                "median_mean_over_std": float((h.mean(0).abs() / h.std(0)).median())})
-    rows.append({"ckpt": ck, "centre": bool(getattr(cfg, "centre", False)), "layers": layers})
+    rows.append({"ckpt": ck, "centre": cfg.centre, "layers": layers})
     print(json.dumps(rows[-1]))
 out = {"rows": rows, "clouds": "100 test chairs, 50 samples (seed 0), 50 starting-noise clouds, 512 points each",
        "command": "python nbs/results/global_kinks.py " + " ".join(sys.argv[1:]), "commit": git_commit(), "machine": machine_info()}
