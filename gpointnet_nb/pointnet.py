@@ -67,16 +67,18 @@ class EnergyPointNet(nn.Module):
                  norm_first: bool = False,              # also normalise the first layer (with fourier=0: f blind to position and size)
                  act: str = "relu",                     # "relu", "leaky_relu", "elu" or "silu"
                  fourier: int = 0,                      # L: read γ(x), L octaves of sines and cosines (0: raw coordinates)
-                 centre: bool = False):                 # g reads the pooled features minus a running centre, the buffer `feat_centre` (08 sets it)
+                 centre: bool = False,                  # g reads the pooled features minus a running centre, the buffer `feat_centre` (08 sets it)
+                 quad: bool = False):                   # add uᵀWu/2C, u the pooled features minus that centre, W (C, C) learnt from 0
         super().__init__()
         if isinstance(fourier, bool) or not isinstance(fourier, int) or fourier < 0:
             raise ValueError(f"fourier={fourier!r}: expected an integer ≥ 0 (octaves of the encoding)")
         if pool not in ("mean", "max"): raise ValueError(f"unknown pool {pool!r}: choose 'mean' or 'max'")
-        self.pool, self.extensive, self.in_dim, self.fourier, self.centre = pool, extensive, in_dim, fourier, centre
-        if centre: self.register_buffer("feat_centre", torch.full((point_widths[-1],), float("nan")))   # NaN: not set yet
+        self.pool, self.extensive, self.in_dim, self.fourier, self.centre, self.quad = pool, extensive, in_dim, fourier, centre, quad
+        if centre or quad: self.register_buffer("feat_centre", torch.full((point_widths[-1],), float("nan")))   # NaN: not set yet
         self.point_mlp = nn.Sequential(*_mlp_layers(point_widths, in_dim * (1 + 2 * fourier), act, (0 if norm_first else 1) if norm else None))
         self.global_mlp = nn.Sequential(*_mlp_layers(global_widths, point_widths[-1], act, None),
                                         nn.Linear(global_widths[-1] if global_widths else point_widths[-1], 1))
+        if quad: self.quad_weight = nn.Parameter(torch.zeros(point_widths[-1], point_widths[-1]))
 
 # %% ../nbs/06_pointnet.ipynb #037419a4
 def _encode(self: EnergyPointNet, x: Tensor) -> Tensor:
@@ -91,15 +93,25 @@ def _features(self: EnergyPointNet, x: Tensor) -> Tensor:
     h = h.to(torch.promote_types(h.dtype, torch.float32))   # pool in ≥ float32, also under bf16 autocast
     return h.mean(dim=1) if self.pool == "mean" else h.amax(dim=1)  # (B, N, C) -> (B, C)
 
+def _centred(self: EnergyPointNet, feats: Tensor) -> Tensor:
+    "The pooled features minus `feat_centre` (a centre not set yet, NaN, counts as 0)."
+    return feats - self.feat_centre.nan_to_num(0.0)
+
 def _global_input(self: EnergyPointNet, feats: Tensor) -> Tensor:
-    "What g reads: the pooled features, minus `feat_centre` with `centre` (a centre not set yet, NaN, counts as 0)."
-    return feats - self.feat_centre.nan_to_num(0.0) if self.centre else feats
+    "What g reads: the pooled features, centred with `centre`."
+    return self.centred(feats) if self.centre else feats
+
+def _pair_term(self: EnergyPointNet, feats: Tensor) -> Tensor:
+    "With `quad`, uᵀWu / 2C for u the centred pooled features (B, C) -> (B,): a term that couples every pair of points."
+    u = self.centred(feats)
+    return ((u @ self.quad_weight) * u).sum(-1) / (2 * u.shape[-1])
 
 def _forward(self: EnergyPointNet, x: Tensor) -> Tensor:
     "The score f(X) of clouds `x` (B, N, 3) -> (B,)."
-    feats = self.global_input(self.features(x))
+    feats = self.features(x)
     with torch.autocast(x.device.type, enabled=False):     # cheap per-cloud MLP: keep f in float32
-        f = self.global_mlp(feats).squeeze(-1)             # (B, C) -> (B,)
+        f = self.global_mlp(self.global_input(feats)).squeeze(-1)   # (B, C) -> (B,)
+        if self.quad: f = f + self.pair_term(feats)
     return f * x.shape[1] if self.extensive else f
 
 def _energy(self: EnergyPointNet, x: Tensor) -> Tensor:
@@ -107,7 +119,7 @@ def _energy(self: EnergyPointNet, x: Tensor) -> Tensor:
     return -self(x)
 
 EnergyPointNet.encode, EnergyPointNet.features, EnergyPointNet.forward, EnergyPointNet.energy = _encode, _features, _forward, _energy
-EnergyPointNet.global_input = _global_input
+EnergyPointNet.centred, EnergyPointNet.global_input, EnergyPointNet.pair_term = _centred, _global_input, _pair_term
 
 # %% ../nbs/06_pointnet.ipynb #6dc77aed
 def count_parameters(net: nn.Module) -> int:

@@ -134,7 +134,8 @@ def _forward(net: EnergyPointNet, x: Tensor, mm=None):
     for lin, _, slope in _plan(net.global_mlp):                # the small global MLP, keeping pre-activations
         y = F.linear(g, lin.weight, lin.bias); pre.append(y)
         g = y if slope is None else _act(y, slope)
-    return g.squeeze(-1) * (x.shape[1] if net.extensive else 1), (h, pooled, saved, pre)
+    f = g.squeeze(-1) + net.pair_term(pooled) if net.quad else g.squeeze(-1)   # the pair term of `quad` (06)
+    return f * (x.shape[1] if net.extensive else 1), (h, pooled, saved, pre)
 
 # %% ../nbs/08a_speed.ipynb #fec28a9b
 def _backward(net: EnergyPointNet, n: int, h: Tensor, pooled: Tensor, saved: list, pre: list, mm=None) -> Tensor:
@@ -143,6 +144,9 @@ def _backward(net: EnergyPointNet, n: int, h: Tensor, pooled: Tensor, saved: lis
     for (lin, _, slope), y in zip(reversed(_plan(net.global_mlp)), reversed(pre)):
         if slope is not None: d = _dact(d, y, slope)
         d = d @ lin.weight                                                      # (B, C_out) -> (B, C_in)
+    if net.quad:                                                                # ∂(uᵀWu/2C)/∂u = (W + Wᵀ)u/2C, u = pooled − centre
+        w = net.quad_weight
+        d = d + (net.centred(pooled) @ (w + w.T)) * ((n if net.extensive else 1.0) / (2 * w.shape[0]))
     if net.pool == "mean": da = (d / n).unsqueeze(1).expand_as(h)               # spread evenly over the points
     else:
         hit = (h == pooled.unsqueeze(1)).to(h.dtype)                            # the arg-max points (ties share)

@@ -27,7 +27,7 @@ __all__ = ['CENTRE_MOMENTUM', 'CKPT_FORMAT', 'TrainConfig', 'config_from_dict', 
 
 # %% ../nbs/08_training.ipynb #7c1e5a20
 _CHOICES = {"precision": ("fp32", "bf16"), "chain": ("autograd", "fast", "fast-bf16"), "init": ("noise", "persistent", "data"), "pool": ("mean", "max"),
-            "lr_schedule": ("step", "cosine"), "centre": (False, True)}
+            "lr_schedule": ("step", "cosine"), "centre": (False, True), "quad": (False, True)}
 _MIN_INT = {"n_points": 1, "batch_size": 1, "in_dim": 1, "lr_decay_every": 1, "buffer_size": 1, "fourier": 0,
             "n_iters": 0, "n_steps": 0, "max_recoveries": 0, "quench": 0}
 _POSITIVE = ("lr", "ref_sigma", "max_spread", "max_f", "lr_decay")
@@ -85,6 +85,7 @@ class TrainConfig:
     act: str = "relu"               # activation of both MLPs
     fourier: int = 0                # L: the per-point MLP reads γ(x), sines and cosines of L octaves of each coordinate (06; 0: x)
     centre: bool = False            # g reads the pooled features minus a running mean of the data's (06; kept by train_step)
+    quad: bool = False              # f adds N·uᵀWu/2C, u the pooled features minus that running mean: a pair term whose W matches their second moments (06)
     seed: int = 666                 # seed of initialisation, batches and chains
     device: str | None = None       # None: CUDA if available, else CPU
     precision: str = "fp32"         # "fp32", or "bf16": bfloat16 autocast of the network in chain and update
@@ -122,7 +123,7 @@ def build_model(cfg: TrainConfig) -> EnergyPointNet:
     "The score network that `cfg` describes, exactly (on the default device: the CPU unless told otherwise)."
     return EnergyPointNet(cfg.point_widths, cfg.global_widths, in_dim=cfg.in_dim, pool=cfg.pool,
                           extensive=cfg.extensive, norm=cfg.norm, norm_first=cfg.norm_first, act=cfg.act, fourier=cfg.fourier,
-                          centre=cfg.centre)
+                          centre=cfg.centre, quad=cfg.quad)
 
 # %% ../nbs/08_training.ipynb #5d8e9f13
 def _unwrap(net: nn.Module) -> nn.Module:
@@ -135,7 +136,7 @@ def _architecture(net: nn.Module) -> dict:
     "What defines a network's function besides its weights: options, layer types, parameter shapes."
     net = _unwrap(net)
     layer = lambda m: type(m).__name__ + (f"({m.negative_slope:g})" if hasattr(m, "negative_slope") else "")
-    return {"options": {k: getattr(net, k, None) for k in ("pool", "extensive", "centre")},
+    return {"options": {k: getattr(net, k, None) for k in ("pool", "extensive", "centre", "quad")},
             "layers": [f"{n}: {layer(m)}" for n, m in net.named_modules() if n],
             "shapes": {k: tuple(v.shape) for k, v in net.state_dict().items()}}
 
@@ -231,7 +232,7 @@ def train_step(
 ) -> dict:                        # {"loss", "f_real", "f_syn", "spread", "finite"}: floats (averaged over processes), bool
     "One analysis-by-synthesis update: Langevin synthesis, then an Adam step on mean f(syn) − mean f(real) (+ eq. (3) if energy_reg) if finite."
     x0 = chain_starts(x_real, cfg, buffer, generator)     # global batch: the same draws on every process
-    if cfg.centre: _move_centre(_unwrap(net), x_real)     # before the chain: chain and update see one f
+    if cfg.centre or cfg.quad: _move_centre(_unwrap(net), x_real)   # before the chain: chain and update see one f
     x_real, x0 = _shard(x_real), _shard(x0)               # this process's share (all of it without torchrun)
     with frozen(net):
         x_syn = langevin_sample(net if chain_net is None else chain_net, x0, cfg.n_steps, cfg.step_size, cfg.ref_sigma, cfg.clip,
