@@ -68,12 +68,15 @@ class EnergyPointNet(nn.Module):
                  act: str = "relu",                     # "relu", "leaky_relu", "elu" or "silu"
                  fourier: int = 0,                      # L: read γ(x), L octaves of sines and cosines (0: raw coordinates)
                  centre: bool = False,                  # g reads the pooled features minus a running centre, the buffer `feat_centre` (08 sets it)
-                 quad: bool = False):                   # add uᵀWu/2C, u the pooled features minus that centre, W (C, C) learnt from 0
+                 quad: bool = False,                    # add uᵀWu/2C, u the pooled features minus that centre, W (C, C) learnt from 0
+                 whiten: bool = False):                 # with quad: u also divided by the running spread `feat_spread` (08 sets it)
         super().__init__()
         if isinstance(fourier, bool) or not isinstance(fourier, int) or fourier < 0:
             raise ValueError(f"fourier={fourier!r}: expected an integer ≥ 0 (octaves of the encoding)")
         if pool not in ("mean", "max"): raise ValueError(f"unknown pool {pool!r}: choose 'mean' or 'max'")
-        self.pool, self.extensive, self.in_dim, self.fourier, self.centre, self.quad = pool, extensive, in_dim, fourier, centre, quad
+        if whiten and not quad: raise ValueError("whiten=True scales the pair term's input: it needs quad=True")
+        self.pool, self.extensive, self.in_dim, self.fourier, self.centre, self.quad, self.whiten = pool, extensive, in_dim, fourier, centre, quad, whiten
+        if whiten: self.register_buffer("feat_spread", torch.full((point_widths[-1],), float("nan")))   # NaN: not set yet
         if centre or quad: self.register_buffer("feat_centre", torch.full((point_widths[-1],), float("nan")))   # NaN: not set yet
         self.point_mlp = nn.Sequential(*_mlp_layers(point_widths, in_dim * (1 + 2 * fourier), act, (0 if norm_first else 1) if norm else None))
         self.global_mlp = nn.Sequential(*_mlp_layers(global_widths, point_widths[-1], act, None),
@@ -101,9 +104,15 @@ def _global_input(self: EnergyPointNet, feats: Tensor) -> Tensor:
     "What g reads: the pooled features, centred with `centre`."
     return self.centred(feats) if self.centre else feats
 
+def _pair_scale(self: EnergyPointNet) -> Tensor | float:
+    "What multiplies the centred features in the pair term: 1, or with `whiten` 1/s per channel, s² the running spread (floored at 1 % of its mean; not set yet: 1)."
+    if not self.whiten: return 1.0
+    v = self.feat_spread.nan_to_num(1.0)
+    return v.clamp_min(0.01 * v.mean()).rsqrt()
+
 def _pair_term(self: EnergyPointNet, feats: Tensor) -> Tensor:
-    "With `quad`, uᵀWu / 2C for u the centred pooled features (B, C) -> (B,): a term that couples every pair of points."
-    u = self.centred(feats)
+    "With `quad`, uᵀWu / 2C for u the centred (and with `whiten` scaled) pooled features (B, C) -> (B,): a term that couples every pair of points."
+    u = self.centred(feats) * self.pair_scale()
     return ((u @ self.quad_weight) * u).sum(-1) / (2 * u.shape[-1])
 
 def _forward(self: EnergyPointNet, x: Tensor) -> Tensor:
@@ -119,7 +128,7 @@ def _energy(self: EnergyPointNet, x: Tensor) -> Tensor:
     return -self(x)
 
 EnergyPointNet.encode, EnergyPointNet.features, EnergyPointNet.forward, EnergyPointNet.energy = _encode, _features, _forward, _energy
-EnergyPointNet.centred, EnergyPointNet.global_input, EnergyPointNet.pair_term = _centred, _global_input, _pair_term
+EnergyPointNet.centred, EnergyPointNet.global_input, EnergyPointNet.pair_scale, EnergyPointNet.pair_term = _centred, _global_input, _pair_scale, _pair_term
 
 # %% ../nbs/06_pointnet.ipynb #6dc77aed
 def count_parameters(net: nn.Module) -> int:

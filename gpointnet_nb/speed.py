@@ -144,9 +144,9 @@ def _backward(net: EnergyPointNet, n: int, h: Tensor, pooled: Tensor, saved: lis
     for (lin, _, slope), y in zip(reversed(_plan(net.global_mlp)), reversed(pre)):
         if slope is not None: d = _dact(d, y, slope)
         d = d @ lin.weight                                                      # (B, C_out) -> (B, C_in)
-    if net.quad:                                                                # ∂(uᵀWu/2C)/∂u = (W + Wᵀ)u/2C, u = pooled − centre
-        w = net.quad_weight
-        d = d + (net.centred(pooled) @ (w + w.T)) * ((n if net.extensive else 1.0) / (2 * w.shape[0]))
+    if net.quad:             # ∂(uᵀWu/2C)/∂pooled = a·(W + Wᵀ)u/2C, u = a·(pooled − centre), a = pair_scale (06)
+        w, a = net.quad_weight, net.pair_scale()
+        d = d + ((net.centred(pooled) * a) @ (w + w.T)) * a * ((n if net.extensive else 1.0) / (2 * w.shape[0]))
     if net.pool == "mean": da = (d / n).unsqueeze(1).expand_as(h)               # spread evenly over the points
     else:
         hit = (h == pooled.unsqueeze(1)).to(h.dtype)                            # the arg-max points (ties share)

@@ -27,7 +27,8 @@ __all__ = ['CENTRE_MOMENTUM', 'CKPT_FORMAT', 'TrainConfig', 'config_from_dict', 
 
 # %% ../nbs/08_training.ipynb #7c1e5a20
 _CHOICES = {"precision": ("fp32", "bf16"), "chain": ("autograd", "fast", "fast-bf16"), "init": ("noise", "persistent", "data"), "pool": ("mean", "max"),
-            "lr_schedule": ("step", "cosine"), "centre": (False, True), "quad": (False, True)}
+            "lr_schedule": ("step", "cosine"), "centre": (False, True), "quad": (False, True),
+            "whiten": (False, True)}
 _MIN_INT = {"n_points": 1, "batch_size": 1, "in_dim": 1, "lr_decay_every": 1, "buffer_size": 1, "fourier": 0,
             "n_iters": 0, "n_steps": 0, "max_recoveries": 0, "quench": 0}
 _POSITIVE = ("lr", "ref_sigma", "max_spread", "max_f", "lr_decay")
@@ -57,6 +58,7 @@ def _check_config(cfg) -> None:
     if cfg.chain != "autograd" and cfg.precision != "fp32":
         raise bad("chain", "the fast chains set their own matmul type: they need precision='fp32' (the update's)")
     if cfg.init == "persistent" and cfg.buffer_size < cfg.batch_size: raise bad("buffer_size", "must hold at least one batch")
+    if cfg.whiten and not cfg.quad: raise bad("whiten", "it scales the pair term's input: it needs quad=True")
 
 # %% ../nbs/08_training.ipynb #3b7f2368
 @dataclass
@@ -86,6 +88,7 @@ class TrainConfig:
     fourier: int = 0                # L: the per-point MLP reads γ(x), sines and cosines of L octaves of each coordinate (06; 0: x)
     centre: bool = False            # g reads the pooled features minus a running mean of the data's (06; kept by train_step)
     quad: bool = False              # f adds N·uᵀWu/2C, u the pooled features minus that running mean: a pair term whose W matches their second moments (06)
+    whiten: bool = False            # with quad: u in units of the data's running spread of each pooled feature (06; kept by train_step)
     seed: int = 666                 # seed of initialisation, batches and chains
     device: str | None = None       # None: CUDA if available, else CPU
     precision: str = "fp32"         # "fp32", or "bf16": bfloat16 autocast of the network in chain and update
@@ -123,7 +126,7 @@ def build_model(cfg: TrainConfig) -> EnergyPointNet:
     "The score network that `cfg` describes, exactly (on the default device: the CPU unless told otherwise)."
     return EnergyPointNet(cfg.point_widths, cfg.global_widths, in_dim=cfg.in_dim, pool=cfg.pool,
                           extensive=cfg.extensive, norm=cfg.norm, norm_first=cfg.norm_first, act=cfg.act, fourier=cfg.fourier,
-                          centre=cfg.centre, quad=cfg.quad)
+                          centre=cfg.centre, quad=cfg.quad, whiten=cfg.whiten)
 
 # %% ../nbs/08_training.ipynb #5d8e9f13
 def _unwrap(net: nn.Module) -> nn.Module:
@@ -136,7 +139,7 @@ def _architecture(net: nn.Module) -> dict:
     "What defines a network's function besides its weights: options, layer types, parameter shapes."
     net = _unwrap(net)
     layer = lambda m: type(m).__name__ + (f"({m.negative_slope:g})" if hasattr(m, "negative_slope") else "")
-    return {"options": {k: getattr(net, k, None) for k in ("pool", "extensive", "centre", "quad")},
+    return {"options": {k: getattr(net, k, None) for k in ("pool", "extensive", "centre", "quad", "whiten")},
             "layers": [f"{n}: {layer(m)}" for n, m in net.named_modules() if n],
             "shapes": {k: tuple(v.shape) for k, v in net.state_dict().items()}}
 
@@ -257,11 +260,13 @@ CENTRE_MOMENTUM = 0.99   # the running centre of `centre` (06) averages the data
 
 @torch.no_grad()
 def _move_centre(net: nn.Module, x_real: Tensor) -> None:
-    "Set `feat_centre` to the data batch's mean pooled features (first update), then keep a running mean of them."
-    m = net.features(x_real).float().mean(0)   # the global batch: the same on every process
-    c = net.feat_centre
-    if c.isnan().any(): c.copy_(m)
-    else: c.lerp_(m, 1 - CENTRE_MOMENTUM)
+    "Set `feat_centre` to the data batch's mean pooled features (first update), then keep a running mean of them; likewise `feat_spread` (`whiten`), from their mean square about the centre."
+    feats = net.features(x_real).float()   # the global batch: the same on every process
+    for buf, stat in (("feat_centre", lambda: feats.mean(0)), ("feat_spread", lambda: (feats - net.feat_centre).pow(2).mean(0))):
+        if not hasattr(net, buf): continue
+        b, s = getattr(net, buf), stat()          # the spread about the centre just moved
+        if b.isnan().any(): b.copy_(s)
+        else: b.lerp_(s, 1 - CENTRE_MOMENTUM)
 
 # %% ../nbs/08_training.ipynb #dca05922
 def _batches(data: Tensor, cfg: TrainConfig, generator: torch.Generator, device: torch.device):
