@@ -1,0 +1,49 @@
+"""How much the pair term of `quad` (06) does in trained chair models (writes nbs/results/pair_share.json).
+
+    .venv/bin/python nbs/results/pair_share.py --data ../shared/realdata/data/modelnet10_pc_2048 --ckpts runs/A/model.pt runs/B/model.pt ...
+
+For each checkpoint trained with `quad` it takes 100 test chairs and 100 of the model's samples (seed 0, the sampler of
+`gpointnet eval`), all of 512 points, and records
+- the pair term's share of the chain's gradient: ‖∇f − ∇f₀‖ / ‖∇f‖ over the samples, f₀ the same network without the pair
+  term (the force the pair term adds, next to the whole force of f);
+- the spread of the pair term's input u (the centred pooled features, scaled by `pair_scale`): the trace of its covariance
+  over the samples and over the test chairs, and their ratio (1: the samples' features vary as much as real chairs');
+- the eigenvalues of the symmetric part of W at both ends.
+"""
+import argparse, json, sys
+from pathlib import Path
+import torch
+from gpointnet_nb.core import atomic_path, git_commit
+from gpointnet_nb.generate import sample_clouds
+from gpointnet_nb.speed import machine_info
+from gpointnet_nb.train import load_checkpoint
+from protocol import eval_refs                                               # nbs/results/protocol.py
+
+p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
+p.add_argument("--ckpts", nargs="+", required=True, help="chair checkpoints trained with quad")
+p.add_argument("--out", default=str(Path(__file__).with_name("pair_share.json")))
+a = p.parse_args()
+refs = eval_refs(a.data)                                                     # the test chairs of `gpointnet eval`
+
+def grad(net, x):
+    x = x.clone().requires_grad_(True)
+    return torch.autograd.grad(net(x).sum(), x)[0]
+
+rows = []
+for ck in a.ckpts:
+    net, cfg, _ = load_checkpoint(ck)
+    if not cfg.quad: sys.exit(f"{ck}: trained without quad, so it has no pair term")
+    syn = sample_clouds(net, cfg, n=100, seed=0, n_points=512)
+    g = grad(net, syn)
+    net.quad = False; g0 = grad(net, syn); net.quad = True                   # the same network without its pair term
+    with torch.no_grad():
+        spread = {k: float(torch.cov((net.centred(net.features(x)) * net.pair_scale()).T).trace()) for k, x in (("samples", syn), ("test chairs", refs))}
+        eig = torch.linalg.eigvalsh((net.quad_weight + net.quad_weight.T) / 2)
+    rows.append({"ckpt": ck, "whiten": cfg.whiten, "grad_share": float((g - g0).norm() / g.norm()),
+                 "spread_samples": spread["samples"], "spread_test": spread["test chairs"],
+                 "spread_ratio": spread["samples"] / spread["test chairs"], "w_eig_min": float(eig[0]), "w_eig_max": float(eig[-1])})
+    print(json.dumps(rows[-1]))
+out = {"rows": rows, "clouds": "100 test chairs, 100 samples (seed 0), 512 points each",
+       "command": "python nbs/results/pair_share.py " + " ".join(sys.argv[1:]), "commit": git_commit(), "machine": machine_info()}
+with atomic_path(a.out, suffix=".json") as tmp: Path(tmp).write_text(json.dumps(out, indent=1) + "\n")
