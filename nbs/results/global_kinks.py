@@ -10,7 +10,7 @@ if no unit of a layer does, g is one linear map on everything the model meets. I
 over units of |mean| / std of the pre-activation over the clouds: how far from its kink a unit sits, in units of the
 spread the clouds give it.
 """
-import argparse, json, sys
+import json, sys
 from pathlib import Path
 import torch
 from torch import nn
@@ -18,13 +18,9 @@ from gpointnet_nb.core import atomic_path, git_commit
 from gpointnet_nb.generate import sample_clouds
 from gpointnet_nb.speed import machine_info
 from gpointnet_nb.train import load_checkpoint, start_noise
-from protocol import eval_refs                                               # nbs/results/protocol.py
+from protocol import ckpts_args, eval_refs                                              # nbs/results/protocol.py
 
-p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
-p.add_argument("--ckpts", nargs="+", required=True, help="chair checkpoints")
-p.add_argument("--out", default=str(Path(__file__).with_name("global_kinks.json")))
-a = p.parse_args()
+a = ckpts_args(__file__, __doc__)
 refs = eval_refs(a.data)                                                     # the test chairs of `gpointnet eval`
 rows = []
 for ck in a.ckpts:

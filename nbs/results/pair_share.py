@@ -10,20 +10,16 @@ For each checkpoint trained with `quad` it takes 100 test chairs and 100 of the 
   over the samples and over the test chairs, and their ratio (1: the samples' features vary as much as real chairs');
 - the eigenvalues of the symmetric part of W at both ends.
 """
-import argparse, json, sys
+import json, sys
 from pathlib import Path
 import torch
 from gpointnet_nb.core import atomic_path, git_commit
 from gpointnet_nb.generate import sample_clouds
 from gpointnet_nb.speed import machine_info
 from gpointnet_nb.train import load_checkpoint
-from protocol import eval_refs                                               # nbs/results/protocol.py
+from protocol import ckpts_args, eval_refs                                              # nbs/results/protocol.py
 
-p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
-p.add_argument("--ckpts", nargs="+", required=True, help="chair checkpoints trained with quad")
-p.add_argument("--out", default=str(Path(__file__).with_name("pair_share.json")))
-a = p.parse_args()
+a = ckpts_args(__file__, __doc__, "chair checkpoints trained with quad")
 refs = eval_refs(a.data)                                                     # the test chairs of `gpointnet eval`
 
 def grad(net, x):

@@ -1,4 +1,6 @@
 """What the scripts of nbs/results/ share (imported by them, not run): the chair sets that `gpointnet eval` scores against."""
+import argparse
+from pathlib import Path
 from gpointnet_nb.data import load_modelnet10
 from gpointnet_nb.generate import baseline_clouds
 
@@ -11,3 +13,11 @@ def eval_chairs(data: str):
     refs = eval_refs(data)
     train = load_modelnet10(data, "chair", "train", n_points=512, seed=1)
     return refs, train, baseline_clouds(train, refs)["train split"]
+
+def ckpts_args(script: str, doc: str, ckpts_help: str = "chair checkpoints") -> argparse.Namespace:
+    "The flags of a script that measures checkpoints against the test chairs: --data, --ckpts, --out (default: the script's name .json)."
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
+    p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
+    p.add_argument("--ckpts", nargs="+", required=True, help=ckpts_help)
+    p.add_argument("--out", default=str(Path(script).with_suffix(".json")))
+    return p.parse_args()
