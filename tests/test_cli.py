@@ -71,6 +71,19 @@ def test_the_demo_path_compiles(tmp_path):
     assert cfg["compile"] is True and cfg["precision"] == "fp32" and cfg["chain"] == "fast" and cfg["n_points"] == 32
 
 
+def test_pair_flags_reach_the_config(tmp_path):
+    "--quad alone gives the raw pair term, --quad --whiten the whitened one (06), and the checkpoint rebuilds that network."
+    from gpointnet_nb.train import load_checkpoint
+    for flags, want in ((["--quad"], (True, False)), (["--quad", "--whiten"], (True, True))):
+        out = tmp_path / "-".join(flags)
+        r = gpointnet("train", "--preset", "tiny", "--n-iters", 1, *flags, "--out", out)
+        assert r.returncode == 0, r.stderr
+        cfg = json.loads((out / "run.json").read_text())["config"]
+        assert (cfg["quad"], cfg["whiten"]) == want
+        net = load_checkpoint(out / "model.pt")[0]
+        assert (net.quad, net.whiten, hasattr(net, "feat_spread")) == (*want, want[1])
+
+
 def test_flags_override_the_preset(tmp_path):
     r = gpointnet("train", "--preset", "tiny", "--n-iters", 2, "--n-points", 32, "--precision", "fp32",
                   "--point-widths", "8,12", "--global-widths", 5, "--quench", 2, "--act", "leaky_relu", "--lr-schedule", "cosine",
