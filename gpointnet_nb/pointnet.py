@@ -110,9 +110,13 @@ def _pair_scale(self: EnergyPointNet) -> Tensor | float:
     v = self.feat_spread.nan_to_num(1.0)
     return v.clamp_min(0.01 * v.mean()).rsqrt()
 
+def _pair_input(self: EnergyPointNet, feats: Tensor) -> Tensor:
+    "u of the pair term: the centred pooled features (B, C), times `pair_scale`."
+    return self.centred(feats) * self.pair_scale()
+
 def _pair_term(self: EnergyPointNet, feats: Tensor) -> Tensor:
-    "With `quad`, uᵀWu / 2C for u the centred (and with `whiten` scaled) pooled features (B, C) -> (B,): a term that couples every pair of points."
-    u = self.centred(feats) * self.pair_scale()
+    "With `quad`, uᵀWu / 2C for u = `pair_input` (B, C) -> (B,): a term that couples every pair of points."
+    u = self.pair_input(feats)
     return ((u @ self.quad_weight) * u).sum(-1) / (2 * u.shape[-1])
 
 def _forward(self: EnergyPointNet, x: Tensor) -> Tensor:
@@ -128,7 +132,8 @@ def _energy(self: EnergyPointNet, x: Tensor) -> Tensor:
     return -self(x)
 
 EnergyPointNet.encode, EnergyPointNet.features, EnergyPointNet.forward, EnergyPointNet.energy = _encode, _features, _forward, _energy
-EnergyPointNet.centred, EnergyPointNet.global_input, EnergyPointNet.pair_scale, EnergyPointNet.pair_term = _centred, _global_input, _pair_scale, _pair_term
+EnergyPointNet.centred, EnergyPointNet.global_input = _centred, _global_input
+EnergyPointNet.pair_scale, EnergyPointNet.pair_input, EnergyPointNet.pair_term = _pair_scale, _pair_input, _pair_term
 
 # %% ../nbs/06_pointnet.ipynb #6dc77aed
 def count_parameters(net: nn.Module) -> int:

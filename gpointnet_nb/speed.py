@@ -146,7 +146,7 @@ def _backward(net: EnergyPointNet, n: int, h: Tensor, pooled: Tensor, saved: lis
         d = d @ lin.weight                                                      # (B, C_out) -> (B, C_in)
     if net.quad:             # ∂(uᵀWu/2C)/∂pooled = a·(W + Wᵀ)u/2C, u = a·(pooled − centre), a = pair_scale (06)
         w, a = net.quad_weight, net.pair_scale()
-        d = d + ((net.centred(pooled) * a) @ (w + w.T)) * a * ((n if net.extensive else 1.0) / (2 * w.shape[0]))
+        d = d + (net.pair_input(pooled) @ (w + w.T)) * a * ((n if net.extensive else 1.0) / (2 * w.shape[0]))
     if net.pool == "mean": da = (d / n).unsqueeze(1).expand_as(h)               # spread evenly over the points
     else:
         hit = (h == pooled.unsqueeze(1)).to(h.dtype)                            # the arg-max points (ties share)
