@@ -12,18 +12,17 @@ baseline is the same 100 training chairs as its --baselines) and sampled like it
   mix        with --mix-ckpt, 1-NNA-CD of 50 samples of each model together against each model's 100 alone (seeds 0, 1, 2)
 and draws six samples beside their nearest training chairs (of all 889), seen from the side, into gap_sides.png.
 """
-import argparse, json, sys
+import argparse, json
 from pathlib import Path
 import matplotlib; matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import torch
-from gpointnet_nb.core import atomic_path, git_commit
+from gpointnet_nb.core import atomic_path
 from gpointnet_nb.generate import evaluate, local_thickness, sample_clouds
 from gpointnet_nb.meshes import chamfer_parts
 from gpointnet_nb.metrics import pairwise
-from gpointnet_nb.speed import machine_info
 from gpointnet_nb.train import load_checkpoint
-from protocol import eval_chairs                                             # nbs/results/protocol.py
+from protocol import eval_chairs, write_result                                            # nbs/results/protocol.py
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
@@ -79,6 +78,5 @@ fig.suptitle("side view (z, y): samples of seed 0 above, the nearest of the 889 
 fig.tight_layout()
 png = Path(a.out).with_suffix(".png")
 with atomic_path(png, suffix=".png") as tmp: fig.savefig(tmp, dpi=60, format="png")
-out |= {"command": "python nbs/results/gap_sides.py " + " ".join(sys.argv[1:]), "commit": git_commit(), "machine": machine_info()}
+out = write_result(a.out, out)
 print(json.dumps({k: v for k, v in out.items() if k != "machine"}, indent=1))
-with atomic_path(a.out, suffix=".json") as tmp: Path(tmp).write_text(json.dumps(out, indent=1) + "\n")

@@ -10,15 +10,12 @@ if no unit of a layer does, g is one linear map on everything the model meets. I
 over units of |mean| / std of the pre-activation over the clouds: how far from its kink a unit sits, in units of the
 spread the clouds give it.
 """
-import json, sys
-from pathlib import Path
+import json
 import torch
 from torch import nn
-from gpointnet_nb.core import atomic_path, git_commit
 from gpointnet_nb.generate import sample_clouds
-from gpointnet_nb.speed import machine_info
 from gpointnet_nb.train import load_checkpoint, start_noise
-from protocol import ckpts_args, eval_refs                                              # nbs/results/protocol.py
+from protocol import ckpts_args, eval_refs, write_result                                              # nbs/results/protocol.py
 
 a = ckpts_args(__file__, __doc__)
 refs = eval_refs(a.data)                                                     # the test chairs of `gpointnet eval`
@@ -37,6 +34,4 @@ for ck in a.ckpts:
                                "median_mean_over_std": float((h.mean(0).abs() / h.std(0)).median())})
     rows.append({"ckpt": ck, "centre": cfg.centre, "layers": layers})
     print(json.dumps(rows[-1]))
-out = {"rows": rows, "clouds": "100 test chairs, 50 samples (seed 0), 50 starting-noise clouds, 512 points each",
-       "command": "python nbs/results/global_kinks.py " + " ".join(sys.argv[1:]), "commit": git_commit(), "machine": machine_info()}
-with atomic_path(a.out, suffix=".json") as tmp: Path(tmp).write_text(json.dumps(out, indent=1) + "\n")
+write_result(a.out, {"rows": rows, "clouds": "100 test chairs, 50 samples (seed 0), 50 starting-noise clouds, 512 points each"})

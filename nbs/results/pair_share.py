@@ -11,13 +11,10 @@ For each checkpoint trained with `quad` it takes 100 test chairs and 100 of the 
 - the eigenvalues of the symmetric part of W at both ends.
 """
 import json, sys
-from pathlib import Path
 import torch
-from gpointnet_nb.core import atomic_path, git_commit
 from gpointnet_nb.generate import sample_clouds
-from gpointnet_nb.speed import machine_info
 from gpointnet_nb.train import load_checkpoint
-from protocol import ckpts_args, eval_refs                                              # nbs/results/protocol.py
+from protocol import ckpts_args, eval_refs, write_result                                              # nbs/results/protocol.py
 
 a = ckpts_args(__file__, __doc__, "chair checkpoints trained with quad")
 refs = eval_refs(a.data)                                                     # the test chairs of `gpointnet eval`
@@ -34,12 +31,10 @@ for ck in a.ckpts:
     g = grad(net, syn)
     net.quad = False; g0 = grad(net, syn); net.quad = True                   # the same network without its pair term
     with torch.no_grad():
-        spread = {k: float(torch.cov((net.centred(net.features(x)) * net.pair_scale()).T).trace()) for k, x in (("samples", syn), ("test chairs", refs))}
+        spread = {k: float(torch.cov(net.pair_input(net.features(x)).T).trace()) for k, x in (("samples", syn), ("test chairs", refs))}
         eig = torch.linalg.eigvalsh((net.quad_weight + net.quad_weight.T) / 2)
     rows.append({"ckpt": ck, "whiten": cfg.whiten, "grad_share": float((g - g0).norm() / g.norm()),
                  "spread_samples": spread["samples"], "spread_test": spread["test chairs"],
                  "spread_ratio": spread["samples"] / spread["test chairs"], "w_eig_min": float(eig[0]), "w_eig_max": float(eig[-1])})
     print(json.dumps(rows[-1]))
-out = {"rows": rows, "clouds": "100 test chairs, 100 samples (seed 0), 512 points each",
-       "command": "python nbs/results/pair_share.py " + " ".join(sys.argv[1:]), "commit": git_commit(), "machine": machine_info()}
-with atomic_path(a.out, suffix=".json") as tmp: Path(tmp).write_text(json.dumps(out, indent=1) + "\n")
+write_result(a.out, {"rows": rows, "clouds": "100 test chairs, 100 samples (seed 0), 512 points each"})

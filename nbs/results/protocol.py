@@ -1,6 +1,8 @@
 """What the scripts of nbs/results/ share (imported by them, not run): the chair sets that `gpointnet eval` scores against."""
-import argparse
+import argparse, json, sys
 from pathlib import Path
+from gpointnet_nb.core import atomic_path, git_commit
+from gpointnet_nb.speed import machine_info
 from gpointnet_nb.data import load_modelnet10
 from gpointnet_nb.generate import baseline_clouds
 
@@ -21,3 +23,9 @@ def ckpts_args(script: str, doc: str, ckpts_help: str = "chair checkpoints") -> 
     p.add_argument("--ckpts", nargs="+", required=True, help=ckpts_help)
     p.add_argument("--out", default=str(Path(script).with_suffix(".json")))
     return p.parse_args()
+
+def write_result(path, out: dict) -> dict:
+    "`out` with the provenance every result file carries (the command that reruns it, commit, machine), written atomically as JSON to `path`."
+    out = out | {"command": f"python nbs/results/{Path(sys.argv[0]).name} " + " ".join(sys.argv[1:]), "commit": git_commit(), "machine": machine_info()}
+    with atomic_path(path, suffix=".json") as tmp: Path(tmp).write_text(json.dumps(out, indent=1) + "\n")
+    return out
