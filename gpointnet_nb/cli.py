@@ -29,14 +29,16 @@ __all__ = ['PRESETS', 'BF16_WHERE_NATIVE', 'CHAINS', 'ACTS', 'positive_int', 'no
 # CPU with AVX-512 (about 3,900 updates in 20 minutes); on AVX2 CPUs (about 2,300) it scored no better than the narrower one,
 # nor clearly worse (10_generation compares the two there over seeds), so the preset keeps one network.
 # On a CPU with bf16 units, cpu20's chain runs its big matmuls in bf16 (BF16_WHERE_NATIVE): more updates in the budget,
-# the same samples (10_generation measures both); elsewhere bf16 is emulated and far slower, so the chain stays fp32
+# the same samples (10_generation measures both); elsewhere bf16 is emulated and far slower, so the chain stays fp32.
+# cpu20's energy has the whitened pair term of 06 (quad, whiten): three pairs of runs, each pair on one machine, scored it
+# ahead of the same recipe without it (10_generation, the rule committed before the third pair); it costs ~10 % per update
 _CPU = dict(n_points=512, batch_size=16, n_steps=32, step_size=0.02, lr=1e-3, ema=0.99, point_widths=(64, 64, 128),
             global_widths=(128, 64), seed=0, precision="fp32", compile=True, chain="fast")
 PRESETS = {
     "tiny": dict(n_points=64, batch_size=4, n_iters=3, n_steps=4, point_widths=(16, 16), global_widths=(16,)),
     "cpu": dict(_CPU, n_iters=1200),                       # what `make demo` runs: the recipe for a fixed number of updates
     "cpu20": dict(_CPU, n_iters=5000, max_minutes=20.0,    # the recipe on a wall-clock budget (which ends a run before the cap)
-                  point_widths=(64, 64, 256), global_widths=(256, 128)),
+                  point_widths=(64, 64, 256), global_widths=(256, 128), quad=True, whiten=True),
     "full": dict(precision="bf16"),
 }
 
@@ -134,8 +136,10 @@ def _train_parser(sub):
         cpu = ",".join(map(str, PRESETS["cpu"][f"{part}_widths"]))
         t.add_argument(f"--{part}-widths", type=widths, default=None, help=f"widths of the {mlp}, comma-separated (preset cpu: {cpu})")
     t.add_argument("--centre", action="store_true", default=None, help="g reads the pooled features minus a running mean of the data's (06)")
-    t.add_argument("--quad", action="store_true", default=None, help="f adds a pair term uᵀWu/2C on the centred pooled features (06)")
-    t.add_argument("--whiten", action="store_true", default=None, help="with --quad: the pair term reads each pooled feature in units of the data's spread (06)")
+    t.add_argument("--quad", action=argparse.BooleanOptionalAction, default=None,
+                   help="f adds a pair term uᵀWu/2C on the centred pooled features (06; cpu20 has it, whitened; --no-quad drops it and the whitening)")
+    t.add_argument("--whiten", action=argparse.BooleanOptionalAction, default=None,
+                   help="with --quad: the pair term reads each pooled feature in units of the data's spread (06)")
     t.add_argument("--act", choices=ACTS, default=None, help="activation of both MLPs (presets: relu; the fast chains take relu and leaky_relu, others fall back to autograd)")
     t.add_argument("--fourier", type=nonneg_int, default=None, help="octaves L of the coordinates' sine-cosine encoding (06; presets: 0, the raw coordinates)")
     t.add_argument("--precision", choices=("fp32", "bf16"), default=None, help="bf16: bfloat16 autocast of the network")
@@ -279,7 +283,7 @@ def train_command(a: argparse.Namespace) -> Path:
     t0, out = time.perf_counter(), Path(a.out)
     cfg = preset_config(a.preset, _native_bf16(a), n_iters=a.n_iters, max_minutes=a.max_minutes, batch_size=a.batch_size, n_points=a.n_points, n_steps=a.n_steps,
                         seed=a.seed, lr=a.lr, step_size=a.step_size, device=a.device, precision=a.precision, compile=a.compile,
-                        chain=a.chain, energy_reg=a.energy_reg, lr_decay=a.lr_decay, lr_schedule=a.lr_schedule, ema=a.ema, quench=a.quench, start_affine=a.start_affine, centre=a.centre, quad=a.quad, whiten=a.whiten,
+                        chain=a.chain, energy_reg=a.energy_reg, lr_decay=a.lr_decay, lr_schedule=a.lr_schedule, ema=a.ema, quench=a.quench, start_affine=a.start_affine, centre=a.centre, quad=a.quad, whiten=False if a.quad is False and a.whiten is None else a.whiten,
                         point_widths=a.point_widths, global_widths=a.global_widths, act=a.act, fourier=a.fourier)
     stage = _staging_dir(out)  # before any work: an unwritable --out fails now, not after training
     try:

@@ -167,6 +167,17 @@ def test_load_modelnet10_reads_an_off_tree_through_a_cache(tmp_path, monkeypatch
     with pytest.raises(ValueError, match="unknown category 'sofa'"): load_modelnet10(OFF_ROOT, "sofa")
 
 
+@pytest.mark.parametrize("flags, want", [([], (True, True)), (["--no-quad"], (False, False)), (["--no-whiten"], (True, False))])
+def test_cpu20_has_the_whitened_pair_term(tmp_path, flags, want):
+    "cpu20 trains the whitened pair term that 10_generation adopted; --no-quad gives back the recipe before it, whitening included."
+    from gpointnet_nb.cli import main
+    args = ["train", "--preset", "cpu20", "--out", tmp_path / "run", "--device", "cpu", "--n-iters", 1, "--n-points", 32, "--batch-size", 2,
+            "--n-steps", 2, "--point-widths", "8,8", "--global-widths", 8, "--no-compile", "--n-samples", 2, *flags]
+    assert main(list(map(str, args))) == 0
+    cfg = json.loads((tmp_path / "run" / "run.json").read_text())["config"]
+    assert (cfg["quad"], cfg["whiten"]) == want
+
+
 @pytest.mark.parametrize("native, flag, chain", [(True, [], "fast-bf16"), (False, [], "fast"), (True, ["--chain", "fast"], "fast")])
 def test_cpu20_chain_follows_the_bf16_units(tmp_path, monkeypatch, capsys, native, flag, chain):
     "cpu20 runs its chain with bf16 matmuls on a CPU with bf16 units and says so; fp32 elsewhere, or with --chain fast (in-process, to fake the CPU)."

@@ -6,6 +6,7 @@ runs `gpointnet train --preset cpu20 ... --out runs/NAME [extra flags]`, then `g
 --baselines --json` (100 samples of 512 points against the 100 test chairs, beside the training split and noise; when the config averages
 the weights (ema, the preset's default), also the run's online weights, written to runs/NAME/online.pt) and
 `gpointnet sample` for an 8-chair gallery, and writes nbs/results/NAME.json (+ NAME_samples.npy/.png with --gallery).
+With --gallery-only it trains nothing: it draws the gallery of the existing runs/NAME/model.pt and adds its command to NAME.json.
 A training that fails (e.g. diverges) writes nbs/results/failed/NAME.json instead: its command, commit, machine and error.
 Run it alone on the machine: the preset stops at a wall-clock budget, so other work means fewer updates.
 """
@@ -18,6 +19,7 @@ p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument("--data", required=True, help="full ModelNet10 folder <class>/<split>/*.npy")
 p.add_argument("--name", default="cpu20", help="run folder runs/NAME and result nbs/results/NAME.json")
 p.add_argument("--gallery", action="store_true", help="also write nbs/results/NAME_samples.npy/.png (8 chairs)")
+p.add_argument("--gallery-only", action="store_true", help="only draw the gallery of an existing run and record its command in NAME.json")
 p.add_argument("train_flags", nargs="*", help="extra flags for gpointnet train (after --)")
 a = p.parse_args()
 here, bin_ = Path(__file__).resolve().parent, Path(sys.executable).parent
@@ -38,6 +40,12 @@ def sh(cmd, record=False):
                  "machine_info": machine_info(), "exit_status": r.returncode, "stderr_tail": r.stderr[-3000:]}, indent=1) + "\n")
         sys.exit(f"{cmd}\nfailed with exit status {r.returncode}:\n{r.stderr[-3000:]}")   # keep the reason, not just the status
     return r.stdout
+if a.gallery_only:   # an existing run: keep its result file, add the gallery and the command that drew it
+    res = here / f"{a.name}.json"
+    if not (run / "model.pt").exists() or not res.exists(): sys.exit(f"--gallery-only needs {run}/model.pt and {res}")
+    sh(sample)
+    res.write_text(json.dumps(json.loads(res.read_text()) | {"sample_command": sample}, indent=1) + "\n")
+    sys.exit(0)
 sh(cmds[0].strip(), record=True)
 ev = json.loads(sh(cmds[1]))
 if a.gallery: sh(sample)
