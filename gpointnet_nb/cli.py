@@ -140,6 +140,7 @@ def _train_parser(sub):
                    help="f adds a pair term uᵀWu/2C on the centred pooled features (06; cpu20 has it, whitened; --no-quad drops it and the whitening)")
     t.add_argument("--whiten", action=argparse.BooleanOptionalAction, default=None,
                    help="with --quad: the pair term reads each pooled feature in units of the data's spread (06)")
+    t.add_argument("--quad-lr", type=positive_float, default=None, help="with --quad: W's learning rate as a multiple of --lr (08; presets: 1)")
     t.add_argument("--act", choices=ACTS, default=None, help="activation of both MLPs (presets: relu; the fast chains take relu and leaky_relu, others fall back to autograd)")
     t.add_argument("--fourier", type=nonneg_int, default=None, help="octaves L of the coordinates' sine-cosine encoding (06; presets: 0, the raw coordinates)")
     t.add_argument("--precision", choices=("fp32", "bf16"), default=None, help="bf16: bfloat16 autocast of the network")
@@ -283,7 +284,7 @@ def train_command(a: argparse.Namespace) -> Path:
     t0, out = time.perf_counter(), Path(a.out)
     cfg = preset_config(a.preset, _native_bf16(a), n_iters=a.n_iters, max_minutes=a.max_minutes, batch_size=a.batch_size, n_points=a.n_points, n_steps=a.n_steps,
                         seed=a.seed, lr=a.lr, step_size=a.step_size, device=a.device, precision=a.precision, compile=a.compile,
-                        chain=a.chain, energy_reg=a.energy_reg, lr_decay=a.lr_decay, lr_schedule=a.lr_schedule, ema=a.ema, quench=a.quench, start_affine=a.start_affine, centre=a.centre, quad=a.quad, whiten=False if a.quad is False and a.whiten is None else a.whiten,
+                        chain=a.chain, energy_reg=a.energy_reg, lr_decay=a.lr_decay, lr_schedule=a.lr_schedule, ema=a.ema, quench=a.quench, start_affine=a.start_affine, centre=a.centre, quad=a.quad, whiten=False if a.quad is False and a.whiten is None else a.whiten, quad_lr=a.quad_lr,
                         point_widths=a.point_widths, global_widths=a.global_widths, act=a.act, fourier=a.fourier)
     stage = _staging_dir(out)  # before any work: an unwritable --out fails now, not after training
     try:

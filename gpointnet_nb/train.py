@@ -31,7 +31,7 @@ _CHOICES = {"precision": ("fp32", "bf16"), "chain": ("autograd", "fast", "fast-b
             "whiten": (False, True)}
 _MIN_INT = {"n_points": 1, "batch_size": 1, "in_dim": 1, "lr_decay_every": 1, "buffer_size": 1, "fourier": 0,
             "n_iters": 0, "n_steps": 0, "max_recoveries": 0, "quench": 0}
-_POSITIVE = ("lr", "ref_sigma", "max_spread", "max_f", "lr_decay")
+_POSITIVE = ("lr", "ref_sigma", "max_spread", "max_f", "lr_decay", "quad_lr")
 
 def _check_config(cfg) -> None:
     "Raise ValueError naming the first field of `cfg` that is out of range."
@@ -59,6 +59,7 @@ def _check_config(cfg) -> None:
         raise bad("chain", "the fast chains set their own matmul type: they need precision='fp32' (the update's)")
     if cfg.init == "persistent" and cfg.buffer_size < cfg.batch_size: raise bad("buffer_size", "must hold at least one batch")
     if cfg.whiten and not cfg.quad: raise bad("whiten", "it scales the pair term's input: it needs quad=True")
+    if cfg.quad_lr != 1 and not cfg.quad: raise bad("quad_lr", "it is the pair term's learning rate: it needs quad=True")
 
 # %% ../nbs/08_training.ipynb #3b7f2368
 @dataclass
@@ -89,6 +90,7 @@ class TrainConfig:
     centre: bool = False            # g reads the pooled features minus a running mean of the data's (06; kept by train_step)
     quad: bool = False              # f adds N·uᵀWu/2C, u the pooled features minus that running mean: a pair term whose W matches their second moments (06)
     whiten: bool = False            # with quad: u in units of the data's running spread of each pooled feature (06; kept by train_step)
+    quad_lr: float = 1.0            # with quad: W's learning rate as a multiple of lr (W gets an Adam group of its own)
     seed: int = 666                 # seed of initialisation, batches and chains
     device: str | None = None       # None: CUDA if available, else CPU
     precision: str = "fp32"         # "fp32", or "bf16": bfloat16 autocast of the network in chain and update
@@ -325,11 +327,18 @@ def _compiled(net: nn.Module, cfg: TrainConfig, device: torch.device, batch: int
     return energy
 
 # %% ../nbs/08_training.ipynb #3c9a0e47
+def _param_groups(net: nn.Module, cfg: TrainConfig) -> list[dict]:
+    "Adam's groups: every weight at `lr`, except the pair term's W at `lr·quad_lr` when that differs (`lr_mult` keeps the ratio)."
+    w = getattr(_unwrap(net), "quad_weight", None)
+    if w is None or cfg.quad_lr == 1: return [{"params": list(net.parameters()), "lr_mult": 1.0}]
+    return [{"params": [p for p in net.parameters() if p is not w], "lr_mult": 1.0},
+            {"params": [w], "lr": cfg.lr * cfg.quad_lr, "lr_mult": cfg.quad_lr}]
+
 class _Run:
     "The mutable state of one training run."
     def __init__(self, cfg: TrainConfig, net: nn.Module, device: torch.device):
         self.cfg, self.net, self.device, self.step, self.recoveries = cfg, net.to(device), device, 0, 0
-        self.opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
+        self.opt = torch.optim.Adam(_param_groups(self.net, cfg), lr=cfg.lr, betas=(cfg.beta1, 0.999))
         self.sched = torch.optim.lr_scheduler.StepLR(self.opt, step_size=cfg.lr_decay_every,   # "cosine": `_anneal` sets lr
                                                      gamma=cfg.lr_decay if cfg.lr_schedule == "step" else 1.0)
         self.buffer = ReplayBuffer(cfg.buffer_size, cfg.reinit_prob) if cfg.init == "persistent" else None
@@ -479,7 +488,7 @@ def _anneal(run: _Run, p: float) -> None:
     "With the cosine `lr_schedule`: the learning rate for the run's fraction `p` done, lr·½(1 + cos πp), × `lr_backoff` per rollback."
     cfg = run.cfg
     if cfg.lr_schedule != "cosine": return
-    for g in run.opt.param_groups: g["lr"] = cfg.lr * cfg.lr_backoff ** run.recoveries * 0.5 * (1 + math.cos(math.pi * p))
+    for g in run.opt.param_groups: g["lr"] = cfg.lr * g["lr_mult"] * cfg.lr_backoff ** run.recoveries * 0.5 * (1 + math.cos(math.pi * p))
 
 def _chain_net(net: nn.Module, energy: nn.Module, cfg: TrainConfig) -> nn.Module:
     "What the chain differentiates: `energy` (autograd), or `net` behind the hand-written gradient of 08a_speed."

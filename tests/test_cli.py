@@ -72,14 +72,14 @@ def test_the_demo_path_compiles(tmp_path):
 
 
 def test_pair_flags_reach_the_config(tmp_path):
-    "--quad alone gives the raw pair term, --quad --whiten the whitened one (06), and the checkpoint rebuilds that network."
+    "--quad alone gives the raw pair term, --quad --whiten the whitened one (06), --quad-lr W's rate, and the checkpoint rebuilds that network."
     from gpointnet_nb.train import load_checkpoint
-    for flags, want in ((["--quad"], (True, False)), (["--quad", "--whiten"], (True, True))):
+    for flags, want, quad_lr in ((["--quad"], (True, False), 1.0), (["--quad", "--whiten", "--quad-lr", "4"], (True, True), 4.0)):
         out = tmp_path / "-".join(flags)
         r = gpointnet("train", "--preset", "tiny", "--n-iters", 1, *flags, "--out", out)
         assert r.returncode == 0, r.stderr
         cfg = json.loads((out / "run.json").read_text())["config"]
-        assert (cfg["quad"], cfg["whiten"]) == want
+        assert (cfg["quad"], cfg["whiten"], cfg["quad_lr"]) == (*want, quad_lr)
         net = load_checkpoint(out / "model.pt")[0]
         assert (net.quad, net.whiten, hasattr(net, "feat_spread")) == (*want, want[1])
 
