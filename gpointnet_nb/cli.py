@@ -30,7 +30,7 @@ __all__ = ['PRESETS', 'BF16_WHERE_NATIVE', 'CHAINS', 'ACTS', 'positive_int', 'no
 # nor clearly worse (10_generation compares the two there over seeds), so the preset keeps one network.
 # On a CPU with bf16 units, cpu20's chain runs its big matmuls in bf16 (BF16_WHERE_NATIVE): more updates in the budget,
 # the same samples (10_generation measures both); elsewhere bf16 is emulated and far slower, so the chain stays fp32.
-# cpu20's energy has the whitened pair term of 06 (quad, whiten): three pairs of runs, each pair on one machine, scored it
+# cpu20's energy has the whitened pair term of 06 (quad, whiten): three pairs of runs (the second and third each on one machine) scored it
 # ahead of the same recipe without it (10_generation, the rule committed before the third pair); it costs ~10 % per update
 _CPU = dict(n_points=512, batch_size=16, n_steps=32, step_size=0.02, lr=1e-3, ema=0.99, point_widths=(64, 64, 128),
             global_widths=(128, 64), seed=0, precision="fp32", compile=True, chain="fast")

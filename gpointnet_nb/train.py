@@ -329,6 +329,7 @@ def _compiled(net: nn.Module, cfg: TrainConfig, device: torch.device, batch: int
 # %% ../nbs/08_training.ipynb #3c9a0e47
 def _param_groups(net: nn.Module, cfg: TrainConfig) -> list[dict]:
     "Adam's groups: every weight at `lr`, except the pair term's W at `lr·quad_lr` when that differs (`lr_mult` keeps the ratio)."
+    # a checkpoint's groups from before quad_lr have no lr_mult: `_anneal` reads that as 1
     w = getattr(_unwrap(net), "quad_weight", None)
     if w is None or cfg.quad_lr == 1: return [{"params": list(net.parameters()), "lr_mult": 1.0}]
     return [{"params": [p for p in net.parameters() if p is not w], "lr_mult": 1.0},
@@ -488,7 +489,7 @@ def _anneal(run: _Run, p: float) -> None:
     "With the cosine `lr_schedule`: the learning rate for the run's fraction `p` done, lr·½(1 + cos πp), × `lr_backoff` per rollback."
     cfg = run.cfg
     if cfg.lr_schedule != "cosine": return
-    for g in run.opt.param_groups: g["lr"] = cfg.lr * g["lr_mult"] * cfg.lr_backoff ** run.recoveries * 0.5 * (1 + math.cos(math.pi * p))
+    for g in run.opt.param_groups: g["lr"] = cfg.lr * g.get("lr_mult", 1.0) * cfg.lr_backoff ** run.recoveries * 0.5 * (1 + math.cos(math.pi * p))
 
 def _chain_net(net: nn.Module, energy: nn.Module, cfg: TrainConfig) -> nn.Module:
     "What the chain differentiates: `energy` (autograd), or `net` behind the hand-written gradient of 08a_speed."
