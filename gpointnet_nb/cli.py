@@ -49,12 +49,13 @@ ACTS = ("relu", "leaky_relu", "elu", "silu")   # TrainConfig.act's values (06_po
 def preset_config(
     name: str,                  # a key of PRESETS
     native_bf16: bool = False,  # the machine has bf16 matmul units (`speed.native_bf16()`); an explicit `chain` override wins
-    **overrides,                # TrainConfig fields (None values are ignored)
+    **overrides,                # TrainConfig fields (None values are ignored; quad=False alone also drops the whitening)
 ) -> TrainConfig:
     "The `TrainConfig` of preset `name` on a machine with or without bf16 units, with `overrides`."
     from gpointnet_nb.train import TrainConfig
     if name not in PRESETS: raise ValueError(f"unknown preset {name!r}: choose one of {tuple(PRESETS)}")
     base = PRESETS[name] | ({"chain": "fast-bf16"} if native_bf16 and name in BF16_WHERE_NATIVE else {})
+    if overrides.get("quad") is False and overrides.get("whiten") is None: overrides["whiten"] = False   # whiten needs quad (06)
     return replace(TrainConfig(**base), **{k: v for k, v in overrides.items() if v is not None})
 
 # %% ../nbs/15_cli.ipynb #c1f1a9e0
@@ -284,7 +285,7 @@ def train_command(a: argparse.Namespace) -> Path:
     t0, out = time.perf_counter(), Path(a.out)
     cfg = preset_config(a.preset, _native_bf16(a), n_iters=a.n_iters, max_minutes=a.max_minutes, batch_size=a.batch_size, n_points=a.n_points, n_steps=a.n_steps,
                         seed=a.seed, lr=a.lr, step_size=a.step_size, device=a.device, precision=a.precision, compile=a.compile,
-                        chain=a.chain, energy_reg=a.energy_reg, lr_decay=a.lr_decay, lr_schedule=a.lr_schedule, ema=a.ema, quench=a.quench, start_affine=a.start_affine, centre=a.centre, quad=a.quad, whiten=False if a.quad is False and a.whiten is None else a.whiten, quad_lr=a.quad_lr,
+                        chain=a.chain, energy_reg=a.energy_reg, lr_decay=a.lr_decay, lr_schedule=a.lr_schedule, ema=a.ema, quench=a.quench, start_affine=a.start_affine, centre=a.centre, quad=a.quad, whiten=a.whiten, quad_lr=a.quad_lr,
                         point_widths=a.point_widths, global_widths=a.global_widths, act=a.act, fourier=a.fourier)
     stage = _staging_dir(out)  # before any work: an unwritable --out fails now, not after training
     try:
