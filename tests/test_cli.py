@@ -108,6 +108,7 @@ def test_flags_override_the_preset(tmp_path):
     (["train", "--preset", "tiny", "--n-points", 4096, "--out", "o"], "asked for 4096 points but the clouds have only 2048"),
     (["train", "--preset", "tiny", "--point-widths", "64,0", "--out", "o"], "--point-widths: expected comma-separated positive integers"),
     (["train", "--preset", "tiny", "--quench", 5, "--out", "o"], "TrainConfig.quench=5: at most n_steps=4"),
+    (["train", "--preset", "cpu20", "--no-quad", "--whiten", "--out", "o"], "TrainConfig.whiten=True: it scales the pair term's input: it needs quad=True"),
 ])
 def test_user_errors_are_one_line(tmp_path, args, message):
     r = subprocess.run([EXE, *map(str, args)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
@@ -167,15 +168,16 @@ def test_load_modelnet10_reads_an_off_tree_through_a_cache(tmp_path, monkeypatch
     with pytest.raises(ValueError, match="unknown category 'sofa'"): load_modelnet10(OFF_ROOT, "sofa")
 
 
-@pytest.mark.parametrize("flags, want", [([], (True, True)), (["--no-quad"], (False, False)), (["--no-whiten"], (True, False))])
+@pytest.mark.parametrize("flags, want", [([], (True, True, True)), (["--no-quad"], (False, False, True)), (["--no-whiten"], (True, False, True)),
+                                         (["--no-quad", "--no-centre"], (False, False, False))])
 def test_cpu20_has_the_whitened_pair_term(tmp_path, flags, want):
-    "cpu20 trains the whitened pair term that 10_generation adopted; --no-quad gives back the recipe before it, whitening included."
+    "cpu20 trains the whitened pair term and the centred g that 10_generation adopted; --no-quad --no-centre gives back the recipe before both."
     from gpointnet_nb.cli import main
     args = ["train", "--preset", "cpu20", "--out", tmp_path / "run", "--device", "cpu", "--n-iters", 1, "--n-points", 32, "--batch-size", 2,
             "--n-steps", 2, "--point-widths", "8,8", "--global-widths", 8, "--no-compile", "--n-samples", 2, *flags]
     assert main(list(map(str, args))) == 0
     cfg = json.loads((tmp_path / "run" / "run.json").read_text())["config"]
-    assert (cfg["quad"], cfg["whiten"]) == want
+    assert (cfg["quad"], cfg["whiten"], cfg["centre"]) == want
 
 
 @pytest.mark.parametrize("native, flag, chain", [(True, [], "fast-bf16"), (False, [], "fast"), (True, ["--chain", "fast"], "fast")])
